@@ -1,0 +1,91 @@
+"""Score the pipeline against gold development sets (``events eval DATASET``).
+
+Each dataset module exposes ``evaluate(data_dir: Path, limit: int | None) -> Report``.
+Gold data is read from ``../shared/data`` (or ``--data``), never shipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class Score:
+    """Precision/recall/F1 (or accuracy) of one field."""
+
+    field: str
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    correct: int = 0  # for accuracy-style fields
+    total: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.total if self.total else 0.0
+
+    def as_row(self) -> dict[str, object]:
+        return {
+            "field": self.field,
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+            "accuracy": round(self.accuracy, 4),
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "correct": self.correct,
+            "total": self.total,
+        }
+
+
+@dataclass
+class Report:
+    """All field scores for one dataset."""
+
+    dataset: str
+    scores: dict[str, Score] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def score(self, name: str) -> Score:
+        return self.scores.setdefault(name, Score(name))
+
+
+DATASETS = ("plover-gsr", "wikiwars")
+
+
+def default_data_dir() -> Path:
+    """Return ``../shared/data`` relative to the current directory or the checkout."""
+    for base in (Path.cwd(), Path(__file__).resolve().parents[2]):
+        candidate = base.parent / "shared" / "data"
+        if candidate.is_dir():
+            return candidate
+    return Path.cwd().parent / "shared" / "data"
+
+
+def evaluate(dataset: str, data_dir: Path | None = None, limit: int | None = None) -> Report:
+    """Run the evaluation for ``dataset`` and return its report."""
+    data_dir = data_dir or default_data_dir()
+    if dataset == "plover-gsr":
+        from events.evaluate import plover
+
+        return plover.evaluate(data_dir, limit)
+    if dataset == "wikiwars":
+        from events.evaluate import wikiwars
+
+        return wikiwars.evaluate(data_dir, limit)
+    raise ValueError(f"unknown dataset {dataset!r}: choose one of {', '.join(DATASETS)}")

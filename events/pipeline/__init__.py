@@ -1,0 +1,2 @@
+"""The extraction pipeline: load -> clean -> segment -> anchor -> actors -> dates
+-> places -> claims -> events, then store (see ``events.store``)."""
