@@ -1,0 +1,324 @@
+"""Open databases: URL resolution, engines, schema state and migrations.
+
+One place resolves the database (``--db``, then ``EVENTS_DB``, then ``./events.db``);
+the Alembic ``env.py`` uses the same engine factory.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import DatabaseError as SADatabaseError
+from sqlalchemy.orm import Session, sessionmaker
+
+from events.errors import DatabaseError, SchemaOutOfDate
+
+DEFAULT_DB = "events.db"
+ENV_VAR = "EVENTS_DB"
+
+#: How long a SQLite writer waits for another writer's lock before giving up.
+#: Concurrent ingests hold the lock for one article's transaction (milliseconds),
+#: so 60 s only trips when something is truly stuck.
+SQLITE_BUSY_TIMEOUT_MS = 60_000
+
+
+def resolve_url(db: str | None = None) -> str:
+    """Return a SQLAlchemy URL for ``--db`` / ``EVENTS_DB`` / ``./events.db``."""
+    value = db or os.environ.get(ENV_VAR) or DEFAULT_DB
+    if "://" in value:
+        # A plain postgresql:// URL should use psycopg 3, the driver we ship.
+        if value.startswith(("postgresql://", "postgres://")):
+            value = "postgresql+psycopg://" + value.split("://", 1)[1]
+        return value
+    return f"sqlite:///{Path(value).expanduser()}"
+
+
+def describe(url: str) -> str:
+    """Return the URL without its password, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def sqlite_path(url: str) -> Path | None:
+    """Return the file of a SQLite URL, or None for other engines and memory."""
+    u = make_url(url)
+    if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
+        return None
+    return Path(u.database)
+
+
+@dataclass(frozen=True)
+class Database:
+    """An engine plus a session factory for one database."""
+
+    url: str
+    engine: Engine
+    readonly: bool = False
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def session(self) -> Session:
+        return sessionmaker(self.engine, expire_on_commit=False)()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def make_engine(url: str, *, readonly: bool = False, timeout: float | None = None) -> Engine:
+    """Create an engine with the pragmas and modes this program relies on."""
+    try:
+        u = make_url(url)
+    except ArgumentError as exc:
+        raise DatabaseError(f"not a database URL or path: {url!r}") from exc
+    backend = u.get_backend_name()
+    try:
+        if backend == "sqlite":
+            return _sqlite_engine(u, readonly=readonly, timeout=timeout)
+        if backend == "postgresql":
+            return _postgres_engine(u, readonly=readonly, timeout=timeout)
+        return create_engine(u)
+    except (NoSuchModuleError, ModuleNotFoundError) as exc:
+        raise DatabaseError(f"no driver for {describe(url)}: {exc}") from exc
+
+
+def _sqlite_engine(u: URL, *, readonly: bool, timeout: float | None) -> Engine:
+    path = u.database
+    if readonly and path and path != ":memory:":
+        if not Path(path).exists():
+            raise DatabaseError(f"database {path} does not exist: run `events init` first")
+        # mode=ro is SQLite's own read-only mode: no SQL can undo it.
+        uri = f"file:{Path(path).resolve()}?mode=ro"
+        engine = create_engine(
+            "sqlite://",
+            creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False),
+        )
+    else:
+        engine = create_engine(u, connect_args={"check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver's legacy mode, decide where
+        # transactions begin (see the "begin" hook below).
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA foreign_keys = ON")
+        if not readonly:
+            cur.execute("PRAGMA journal_mode = WAL")
+            cur.execute("PRAGMA synchronous = NORMAL")
+        else:
+            cur.execute("PRAGMA query_only = ON")
+            dbapi_conn.set_authorizer(_deny_attach)
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        # Writers take the write lock up front: two ingests then queue on the
+        # busy timeout instead of failing with "database is locked" on upgrade.
+        conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+
+    return engine
+
+
+def _deny_attach(action: int, *_args: Any) -> int:
+    # ATTACH would let a read-only query open (and write) another file.
+    if action in (sqlite3.SQLITE_ATTACH, sqlite3.SQLITE_DETACH):
+        return sqlite3.SQLITE_DENY
+    return sqlite3.SQLITE_OK
+
+
+def _postgres_engine(u: URL, *, readonly: bool, timeout: float | None) -> Engine:
+    options = []
+    if readonly:
+        # The server's own read-only mode; the query command also opens each
+        # transaction READ ONLY so a SET inside the query cannot lift it.
+        options.append("-c default_transaction_read_only=on")
+    if timeout:
+        options.append(f"-c statement_timeout={int(timeout * 1000)}")
+    connect_args: dict[str, Any] = {"connect_timeout": 10}
+    if options:
+        connect_args["options"] = " ".join(options)
+    return create_engine(u, connect_args=connect_args, pool_pre_ping=True)
+
+
+def migrations_dir() -> Path:
+    """Return the Alembic script directory (installed package or checkout)."""
+    try:
+        path = Path(str(resources.files("events.migrations")))
+        if (path / "env.py").is_file():
+            return path
+    except ModuleNotFoundError:
+        pass
+    checkout = Path(__file__).resolve().parent.parent / "migrations"
+    if (checkout / "env.py").is_file():
+        return checkout
+    raise DatabaseError("migration scripts not found: reinstall the package (pip install .)")
+
+
+def alembic_config(url: str) -> Any:
+    """Return an Alembic Config pointing at our migrations and ``url``."""
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    # ConfigParser interpolates '%': escape it (URL-encoded passwords).
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def head_revision() -> str:
+    """Return the migration head this program needs."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory(str(migrations_dir()))
+    head = script.get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    """Return the database's revision, None for an empty database.
+
+    Raises DatabaseError for a file that is not a database or belongs to
+    another program.
+    """
+    try:
+        with engine.connect() as conn:
+            names = set(inspect(conn).get_table_names())
+            if "alembic_version" not in names:
+                if names:
+                    raise DatabaseError(
+                        "this database belongs to another program (it has tables but no "
+                        "events schema): use a new file or URL with --db"
+                    )
+                return None
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except SADatabaseError as exc:
+        raise DatabaseError(_explain(exc, engine.url)) from exc
+
+
+def _explain(exc: SADatabaseError, url: Any) -> str:
+    msg = str(exc.orig) if exc.orig is not None else str(exc)
+    first = msg.strip().splitlines()[0] if msg.strip() else type(exc).__name__
+    where = describe(str(url)) if not isinstance(url, str) else describe(url)
+    if "file is not a database" in first or "file is encrypted" in first:
+        return f"{where} is not a SQLite database: give another path with --db"
+    if isinstance(exc, OperationalError) and "unable to open" in first:
+        return f"cannot open {where}: check the path and its directory"
+    return f"cannot use {where}: {first}"
+
+
+def open_database(
+    db: str | None = None,
+    *,
+    readonly: bool = False,
+    require_current: bool = True,
+    timeout: float | None = None,
+) -> Database:
+    """Open the database and (by default) insist that it is at the migration head."""
+    url = resolve_url(db)
+    path = sqlite_path(url)
+    if path is not None and not path.parent.exists():
+        raise DatabaseError(f"directory {path.parent} does not exist")
+    engine = make_engine(url, readonly=readonly, timeout=timeout)
+    if require_current:
+        try:
+            check_current(engine)
+        except Exception:
+            engine.dispose()
+            raise
+    return Database(url, engine, readonly)
+
+
+def check_current(engine: Engine) -> None:
+    """Raise SchemaOutOfDate unless the database is at the program's head."""
+    current = current_revision(engine)
+    head = head_revision()
+    if current is None:
+        raise SchemaOutOfDate(
+            f"{describe(str(engine.url))} has no events schema: run `events init`"
+        )
+    if current != head:
+        from alembic.script import ScriptDirectory
+
+        script = ScriptDirectory(str(migrations_dir()))
+        try:
+            script.get_revision(current)
+        except Exception:
+            raise SchemaOutOfDate(
+                f"database is at revision {current}, unknown to this program "
+                f"(it needs {head}): upgrade the program"
+            ) from None
+        raise SchemaOutOfDate(
+            f"database is at revision {current}, the program needs {head}: "
+            "run `events db upgrade`"
+        )
+
+
+@contextmanager
+def connect_for_migrations(url: str) -> Iterator[Any]:
+    """Yield a connection for Alembic with the same engine settings as the program."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            yield conn
+    finally:
+        engine.dispose()
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    """Migrate the database up to ``revision``."""
+    from alembic import command
+
+    _run_alembic(url, lambda cfg: command.upgrade(cfg, revision))
+
+
+def downgrade(url: str, revision: str = "-1") -> None:
+    """Migrate the database down to ``revision``."""
+    from alembic import command
+
+    _run_alembic(url, lambda cfg: command.downgrade(cfg, revision))
+
+
+def _run_alembic(url: str, action: Any) -> None:
+    engine = make_engine(url)
+    try:
+        current_revision(engine)  # readable errors for non-databases first
+        with engine.connect() as conn:
+            cfg = alembic_config(url)
+            cfg.attributes["connection"] = conn
+            action(cfg)
+    except SADatabaseError as exc:
+        raise DatabaseError(_explain(exc, url)) from exc
+    finally:
+        engine.dispose()
+
+
+def check_models(url: str) -> list[str]:
+    """Return the differences between the models and the migrated schema (empty = agree)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from events.models import Base
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+            return [repr(d) for d in compare_metadata(ctx, Base.metadata)]
+    finally:
+        engine.dispose()

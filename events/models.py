@@ -1,0 +1,319 @@
+"""The schema: SQLAlchemy 2.x typed models.
+
+Alembic owns the real schema (``migrations/``); these models must agree with it,
+which ``events db check`` proves. Researchers query the views ``claims_flat`` and
+``events_flat`` (created by the migrations, see ``events.views``), not these tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Named constraints: SQLite batch migrations can only drop what has a name.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# Reusable column types, so the models read like a schema.
+intpk = Annotated[int, mapped_column(Integer, primary_key=True)]
+country_code = Annotated[str | None, mapped_column(String(3))]  # ISO 3166-1 alpha-3
+short_text = Annotated[str, mapped_column(String(255))]
+created_at = Annotated[
+    dt.datetime, mapped_column(DateTime(timezone=True), server_default=func.now())
+]
+
+DATE_PRECISIONS = ("day", "week", "month", "year", "unknown")
+GEO_PRECISIONS = ("point", "admin2", "admin1", "country", "region", "unknown")
+MODALITIES = ("asserted", "alleged", "denied", "predicted", "conditional")
+SECTIONS = ("title", "body", "caption", "comment")
+ROLES = ("source", "target", "assoc")
+EVENT_STATUSES = ("auto", "curated", "rejected")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {
+        str: String(255),
+        dt.date: Date,
+        dt.datetime: DateTime(timezone=True),
+        float: Float,
+        dict: JSON,
+    }
+
+
+class Source(Base):
+    """An outlet: SouthFront, Reuters, TASS."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[intpk]
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    domain: Mapped[str | None]
+    country: Mapped[country_code]
+    created: Mapped[created_at]
+
+
+class Article(Base):
+    """One ingested document, with its cleaned body and comments kept apart."""
+
+    __tablename__ = "articles"
+    __table_args__ = (
+        CheckConstraint(_in("published_precision", DATE_PRECISIONS), name="published_precision"),
+    )
+
+    id: Mapped[intpk]
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"), index=True)
+    external_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    url: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    comments: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    published_precision: Mapped[str] = mapped_column(String(8), default="unknown")
+    published_inferred: Mapped[bool] = mapped_column(default=False)
+    language: Mapped[str | None] = mapped_column(String(16))
+    origin: Mapped[str | None] = mapped_column(Text)  # file name or file.jsonl:LINE
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    warnings: Mapped[list[str] | None] = mapped_column(JSON)
+    extractor_version: Mapped[str] = mapped_column(String(64))
+    ingested: Mapped[created_at]
+
+    source: Mapped[Source | None] = relationship()
+    claims: Mapped[list[Claim]] = relationship(
+        back_populates="article", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Actor(Base):
+    """A state, government body, armed force or group, person, organisation ..."""
+
+    __tablename__ = "actors"
+
+    id: Mapped[intpk]
+    # Stable identity used to deduplicate across articles and concurrent writers:
+    # "TUR", "ARM:MIL", "person:ibrahim-kalin", "org:reuters".
+    key: Mapped[str] = mapped_column(String(255), unique=True)
+    name: Mapped[str] = mapped_column(String(255), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    country: Mapped[country_code] = mapped_column(index=True)
+    sector: Mapped[str | None] = mapped_column(String(8), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id", ondelete="SET NULL"))
+    title: Mapped[str | None]
+    wikidata: Mapped[str | None] = mapped_column(String(32))
+    origin: Mapped[str] = mapped_column(String(16), default="seed")  # seed, extracted, manual
+    # When curation merges this actor into another, it points at the survivor.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id", ondelete="SET NULL"))
+    created: Mapped[created_at]
+
+    aliases: Mapped[list[ActorAlias]] = relationship(
+        back_populates="actor", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class ActorAlias(Base):
+    """A surface form that names an actor ("Ankara", "Turkish", "Turkey's")."""
+
+    __tablename__ = "actor_aliases"
+    __table_args__ = (UniqueConstraint("actor_id", "normalized"),)
+
+    id: Mapped[intpk]
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"))
+    alias: Mapped[str]
+    normalized: Mapped[str] = mapped_column(String(255), index=True)
+    kind: Mapped[str] = mapped_column(String(16), default="name")  # name, adjective, capital ...
+
+    actor: Mapped[Actor] = relationship(back_populates="aliases")
+
+
+class Location(Base):
+    """A place from the gazetteer (city, admin1, country or curated region)."""
+
+    __tablename__ = "locations"
+    __table_args__ = (CheckConstraint(_in("precision", GEO_PRECISIONS), name="precision"),)
+
+    id: Mapped[intpk]
+    key: Mapped[str] = mapped_column(String(255), unique=True)  # geonames:524901, region:...
+    name: Mapped[str]
+    admin1: Mapped[str | None]
+    country: Mapped[country_code] = mapped_column(index=True)
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    precision: Mapped[str] = mapped_column(String(8))
+
+
+class EventType(Base):
+    """The PLOVER type/mode crosswalk to ACLED and CAMEO (seeds/plover_types.tsv)."""
+
+    __tablename__ = "event_types"
+
+    plover_type: Mapped[str] = mapped_column(String(16), primary_key=True)
+    mode: Mapped[str] = mapped_column(String(32), primary_key=True)  # '' = type default
+    acled_event_type: Mapped[str | None]
+    acled_sub_event_type: Mapped[str | None]
+    cameo_root: Mapped[str | None] = mapped_column(String(2))
+    description: Mapped[str | None] = mapped_column(Text)
+
+
+class _Coded:
+    """Columns shared by claims and events: what happened, when, where, how many died."""
+
+    event_type: Mapped[str] = mapped_column(String(16), index=True)
+    event_mode: Mapped[str | None] = mapped_column(String(32))
+    date_start: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    date_end: Mapped[dt.date | None] = mapped_column(Date)
+    date_precision: Mapped[str] = mapped_column(String(8), default="unknown")
+    fatalities_low: Mapped[int | None]
+    fatalities_best: Mapped[int | None]
+    fatalities_high: Mapped[int | None]
+
+
+class Event(_Coded, Base):
+    """A real-world happening reconstructed from one or more claims."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        CheckConstraint(_in("date_precision", DATE_PRECISIONS), name="date_precision"),
+        CheckConstraint(_in("status", EVENT_STATUSES), name="status"),
+    )
+
+    id: Mapped[intpk]
+    actor1_id: Mapped[int | None] = mapped_column(
+        ForeignKey("actors.id", ondelete="SET NULL"), index=True
+    )
+    actor2_id: Mapped[int | None] = mapped_column(
+        ForeignKey("actors.id", ondelete="SET NULL"), index=True
+    )
+    location_id: Mapped[int | None] = mapped_column(
+        ForeignKey("locations.id", ondelete="SET NULL"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(16), default="auto")
+    link_reason: Mapped[str | None] = mapped_column(Text)  # why these claims are one event
+    extractor_version: Mapped[str] = mapped_column(String(64))
+    created: Mapped[created_at]
+
+    claims: Mapped[list[Claim]] = relationship(back_populates="event")
+
+
+class EventActor(Base):
+    """An actor in an event, with its role."""
+
+    __tablename__ = "event_actors"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    actor_id: Mapped[int] = mapped_column(
+        ForeignKey("actors.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    role: Mapped[str] = mapped_column(String(8), primary_key=True)
+    position: Mapped[int] = mapped_column(default=0)  # order within the role
+
+
+class Claim(_Coded, Base):
+    """One assertion found in one article, with its evidence and its claimant."""
+
+    __tablename__ = "claims"
+    __table_args__ = (
+        CheckConstraint(_in("date_precision", DATE_PRECISIONS), name="date_precision"),
+        CheckConstraint(_in("modality", MODALITIES), name="modality"),
+        CheckConstraint(_in("section", SECTIONS), name="section"),
+        Index("ix_claims_article_sentence", "article_id", "sentence_index"),
+    )
+
+    id: Mapped[intpk]
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("events.id", ondelete="SET NULL"), index=True
+    )
+    section: Mapped[str] = mapped_column(String(8))
+    sentence_index: Mapped[int]
+    char_start: Mapped[int]
+    char_end: Mapped[int]
+    sentence: Mapped[str] = mapped_column(Text)
+    trigger: Mapped[str | None]
+    trigger_start: Mapped[int | None]
+    trigger_end: Mapped[int | None]
+    date_text: Mapped[str | None]
+    actor1_id: Mapped[int | None] = mapped_column(
+        ForeignKey("actors.id", ondelete="SET NULL"), index=True
+    )
+    actor2_id: Mapped[int | None] = mapped_column(
+        ForeignKey("actors.id", ondelete="SET NULL"), index=True
+    )
+    location_id: Mapped[int | None] = mapped_column(
+        ForeignKey("locations.id", ondelete="SET NULL"), index=True
+    )
+    location_text: Mapped[str | None]
+    claimant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("actors.id", ondelete="SET NULL"), index=True
+    )
+    claimant_text: Mapped[str | None] = mapped_column(Text)
+    relayed_by_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id", ondelete="SET NULL"))
+    relayed_by_text: Mapped[str | None]
+    claim_date: Mapped[dt.date | None] = mapped_column(Date)
+    modality: Mapped[str] = mapped_column(String(12), default="asserted")
+    negated: Mapped[bool] = mapped_column(default=False)
+    confidence: Mapped[float] = mapped_column(Float, index=True)
+    rule: Mapped[str | None] = mapped_column(String(128))
+    extractor_version: Mapped[str] = mapped_column(String(64))
+
+    article: Mapped[Article] = relationship(back_populates="claims")
+    event: Mapped[Event | None] = relationship(back_populates="claims")
+
+
+class ClaimActor(Base):
+    """An actor as mentioned in a claim, with its role and mention offsets."""
+
+    __tablename__ = "claim_actors"
+
+    id: Mapped[intpk]
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(8))
+    position: Mapped[int] = mapped_column(default=0)  # order within the role
+    mention: Mapped[str | None]
+    char_start: Mapped[int | None]
+    char_end: Mapped[int | None]
+
+
+class Edit(Base):
+    """Audit trail of manual curation (merges, aliases, field corrections)."""
+
+    __tablename__ = "edits"
+
+    id: Mapped[intpk]
+    table_name: Mapped[str] = mapped_column(String(32))
+    row_id: Mapped[int]
+    field: Mapped[str | None] = mapped_column(String(64))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    action: Mapped[str] = mapped_column(String(32))  # merge, alias, update, unlink
+    author: Mapped[str | None]
+    note: Mapped[str | None] = mapped_column(Text)
+    created: Mapped[created_at]

@@ -1,0 +1,30 @@
+"""The column contract of the views researchers query (DESIGN.md).
+
+The SQL lives in the migrations (views change only through a migration); this
+module names the columns so tests, export and docs share one list.
+"""
+
+CLAIMS_FLAT_COLUMNS: tuple[str, ...] = (
+    "claim_id", "event_id", "article_id", "article_external_id", "source", "article_url",
+    "article_published", "section", "sentence_index", "char_start", "char_end", "sentence",
+    "trigger", "event_type", "event_mode", "acled_event_type", "acled_sub_event_type",
+    "cameo_root", "date_start", "date_end", "date_precision", "date_text",
+    "actor1", "actor1_country", "actor1_sector", "actor2", "actor2_country", "actor2_sector",
+    "assoc_actors", "location", "admin1", "country", "latitude", "longitude", "geo_precision",
+    "fatalities_low", "fatalities_best", "fatalities_high",
+    "claimant", "claimant_country", "relayed_by", "modality", "confidence", "rule",
+    "extractor_version",
+    # beyond the contract: when the claimant spoke, denial flag, headline
+    "claim_date", "negated", "article_title",
+)  # fmt: skip
+
+EVENTS_FLAT_COLUMNS: tuple[str, ...] = (
+    "event_id", "event_type", "event_mode", "acled_event_type", "acled_sub_event_type",
+    "cameo_root", "date_start", "date_end", "date_precision",
+    "actor1", "actor1_country", "actor1_sector", "actor2", "actor2_country", "actor2_sector",
+    "assoc_actors", "location", "admin1", "country", "latitude", "longitude", "geo_precision",
+    "fatalities_low", "fatalities_best", "fatalities_high",
+    "num_claims", "num_articles", "num_sources", "first_reported", "status",
+)  # fmt: skip
+
+VIEWS = {"claims_flat": CLAIMS_FLAT_COLUMNS, "events_flat": EVENTS_FLAT_COLUMNS}
