@@ -190,7 +190,7 @@ def head_revision() -> str:
     return head
 
 
-def current_revision(engine: Engine) -> str | None:
+def current_revision(engine: Engine, url: str | None = None) -> str | None:
     """Return the database's revision, None for an empty database.
 
     Raises DatabaseError for a file that is not a database or belongs to
@@ -208,13 +208,13 @@ def current_revision(engine: Engine) -> str | None:
                 return None
             return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     except SADatabaseError as exc:
-        raise DatabaseError(_explain(exc, engine.url)) from exc
+        raise DatabaseError(_explain(exc, url or str(engine.url))) from exc
 
 
-def _explain(exc: SADatabaseError, url: Any) -> str:
+def _explain(exc: SADatabaseError, url: str) -> str:
     msg = str(exc.orig) if exc.orig is not None else str(exc)
     first = msg.strip().splitlines()[0] if msg.strip() else type(exc).__name__
-    where = describe(str(url)) if not isinstance(url, str) else describe(url)
+    where = describe(url)
     if "file is not a database" in first or "file is encrypted" in first:
         return f"{where} is not a SQLite database: give another path with --db"
     if isinstance(exc, OperationalError) and "unable to open" in first:
@@ -237,20 +237,20 @@ def open_database(
     engine = make_engine(url, readonly=readonly, timeout=timeout)
     if require_current:
         try:
-            check_current(engine)
+            check_current(engine, url)
         except Exception:
             engine.dispose()
             raise
     return Database(url, engine, readonly)
 
 
-def check_current(engine: Engine) -> None:
+def check_current(engine: Engine, url: str | None = None) -> None:
     """Raise SchemaOutOfDate unless the database is at the program's head."""
-    current = current_revision(engine)
+    current = current_revision(engine, url)
     head = head_revision()
     if current is None:
         raise SchemaOutOfDate(
-            f"{describe(str(engine.url))} has no events schema: run `events init`"
+            f"{describe(url or str(engine.url))} has no events schema: run `events init`"
         )
     if current != head:
         from alembic.script import ScriptDirectory
@@ -297,7 +297,7 @@ def downgrade(url: str, revision: str = "-1") -> None:
 def _run_alembic(url: str, action: Any) -> None:
     engine = make_engine(url)
     try:
-        current_revision(engine)  # readable errors for non-databases first
+        current_revision(engine, url)  # readable errors for non-databases first
         with engine.connect() as conn:
             cfg = alembic_config(url)
             cfg.attributes["connection"] = conn

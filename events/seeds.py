@@ -2,7 +2,7 @@
 
 Seeds are tab-separated files with a header row; lines starting with ``#`` are
 comments. Multi-valued cells use ``|`` as separator. They are installed inside
-the wheel as ``events/seeds`` and live at the repository top level in a checkout.
+the wheel as ``events/seed_data`` and live at the repository top level in a checkout.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 def seeds_dir() -> Path:
     """Return the directory holding the seed files (installed or checkout)."""
     try:
-        installed = resources.files("events.seeds")
+        installed = resources.files("events.seed_data")
         path = Path(str(installed))
         if path.is_dir():
             return path

@@ -1,0 +1,1 @@
+"""The ``events`` command line: a thin Click layer over the ``events`` library."""

@@ -1,0 +1,101 @@
+"""``events init`` and ``events db upgrade|downgrade|current|check``."""
+
+from __future__ import annotations
+
+import click
+
+from events import admin
+from events import db as dblib
+
+
+@click.command(
+    epilog="""\b
+Examples:
+  events init
+  events --db /data/karabakh.db init
+  events --db postgresql://localhost/conflict init"""
+)
+@click.pass_obj
+def init(obj: dict) -> None:
+    """Create or upgrade the schema and load the seed dictionaries.
+
+    Safe to run again: it only adds what is missing.
+    """
+    result = admin.init(obj["db"])
+    state = (
+        "created" if result.revision_before is None
+        else "upgraded" if result.revision_before != result.revision_after
+        else "already current"
+    )  # fmt: skip
+    click.echo(f"{dblib.describe(result.url)}: schema {state} (revision {result.revision_after})", err=True)
+    for table, count in result.counts.items():
+        click.echo(f"  {table:<14} {count:>8,}", err=True)
+
+
+@click.group(
+    "db",
+    epilog="""\b
+Examples:
+  events db current
+  events db upgrade
+  events db downgrade base
+  events db check""",
+)
+def db_group() -> None:
+    """Manage the schema with its migrations."""
+
+
+@db_group.command()
+@click.argument("revision", default="head")
+@click.pass_obj
+def upgrade(obj: dict, revision: str) -> None:
+    """Migrate the schema up to REVISION (default: head).
+
+    Example: events db upgrade
+    """
+    dblib.upgrade(dblib.resolve_url(obj["db"]), revision)
+    click.echo(f"upgraded to {revision}", err=True)
+
+
+@db_group.command()
+@click.argument("revision", default="-1")
+@click.pass_obj
+def downgrade(obj: dict, revision: str) -> None:
+    """Migrate the schema down to REVISION (default: one step; 'base' removes all).
+
+    Example: events db downgrade base
+    """
+    dblib.downgrade(dblib.resolve_url(obj["db"]), revision)
+    click.echo(f"downgraded to {revision}", err=True)
+
+
+@db_group.command()
+@click.pass_obj
+def current(obj: dict) -> None:
+    """Print the database's revision and the one this program needs.
+
+    Example: events db current
+    """
+    revision, head = admin.current(obj["db"])
+    click.echo(f"database: {revision or '(empty)'}")
+    click.echo(f"program:  {head}")
+    if revision != head:
+        click.echo("run `events db upgrade` to bring the database to the program's revision", err=True)
+
+
+@db_group.command()
+@click.pass_obj
+def check(obj: dict) -> None:
+    """Check that the models and the migrations describe the same schema.
+
+    Example: events db check
+    """
+    what, diffs = admin.check(obj["db"])
+    if diffs:
+        for d in diffs:
+            click.echo(d, err=True)
+        raise click.ClickException(
+            f"models and migrations disagree ({len(diffs)} differences in {what}): "
+            "write a migration (alembic revision --autogenerate)"
+        )
+    click.echo(f"models and migrations agree ({what})", err=True)

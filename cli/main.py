@@ -1,0 +1,79 @@
+"""Entry point: the ``events`` group, its global options and error handling."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+import click
+
+from events import EXTRACTOR_VERSION, __version__
+from events.errors import EventsError, SchemaOutOfDate
+
+EPILOG = """\b
+Examples:
+  events init                         create ./events.db and load the dictionaries
+  events ingest seeds/samples/        extract events from articles
+  events query "select * from claims_flat limit 5" --table
+  events --db postgresql://localhost/conflict init
+"""
+
+
+class EventsGroup(click.Group):
+    """A group that turns domain errors into one readable line and exit 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SchemaOutOfDate as exc:
+            raise click.ClickException(str(exc)) from None
+        except EventsError as exc:
+            raise click.ClickException(str(exc)) from None
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=EventsGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    metavar="PATH_OR_URL",
+    envvar="EVENTS_DB",
+    help="SQLite file or SQLAlchemy URL (postgresql://...). Default: $EVENTS_DB, then ./events.db.",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Log extraction details to stderr.")
+@click.version_option(__version__, message=f"%(prog)s %(version)s (extractor {EXTRACTOR_VERSION})")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None, verbose: bool) -> None:
+    """Build a database of claimed conflict events from news articles.
+
+    Every event keeps its evidence: the sentence, its offsets, who claims it,
+    how firmly, and the extractor version that found it.
+    """
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    ctx.obj = {"db": db}
+
+
+def _register() -> None:
+    from events.cli import db as db_cmds
+    from events.cli import evaluate, ingest, query, show
+
+    cli.add_command(db_cmds.init)
+    cli.add_command(db_cmds.db_group)
+    cli.add_command(ingest.ingest)
+    cli.add_command(query.query)
+    cli.add_command(show.show)
+    cli.add_command(evaluate.eval_command)
+
+
+_register()
+
+
+def main() -> None:
+    """Run the CLI (console script ``events``)."""
+    cli(prog_name="events")

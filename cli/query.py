@@ -1,0 +1,40 @@
+"""``events query SQL``: read-only ad-hoc SQL with streamed output."""
+
+from __future__ import annotations
+
+import click
+
+from events.cli.output import output_options, render
+from events.db import open_database
+from events.query import run_query
+
+
+@click.command(
+    epilog="""\b
+Examples:
+  events query "select event_type, count(*) from claims_flat group by 1" --table
+  events query "select * from claims_flat where country = :c" -p c ARM --csv > arm.csv
+  events query "select sentence, claimant, modality from claims_flat" --nl""",
+)
+@click.argument("sql")
+@click.option(
+    "-p", "--param", "params", nargs=2, multiple=True, metavar="NAME VALUE",
+    help="Bind :NAME in the SQL to VALUE (repeatable).",
+)  # fmt: skip
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+              help="Stop the query after this many seconds.")
+@output_options
+@click.pass_obj
+def query(obj: dict, sql: str, params: tuple[tuple[str, str], ...], timeout: float | None,
+          fmt: str, headers: bool) -> None:  # fmt: skip
+    """Run a read-only SQL query and print the rows (JSON by default).
+
+    Researchers query the views claims_flat (one row per claim) and
+    events_flat (one row per event); any table can be read. Writes are refused.
+    """
+    database = open_database(obj["db"], readonly=True, timeout=timeout)
+    try:
+        with run_query(database, sql, dict(params), timeout=timeout) as result:
+            render(result.columns, result.rows, fmt, headers=headers)
+    finally:
+        database.dispose()

@@ -1,0 +1,84 @@
+"""``events show ARTICLE``: an article with its claims and their evidence."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from events.db import open_database
+from events.show import get_article
+
+FIELDS = (
+    "event_type", "event_mode", "actor1", "actor1_country", "actor2", "actor2_country",
+    "date_start", "date_end", "date_precision", "location", "country", "latitude", "longitude",
+    "fatalities_low", "fatalities_best", "fatalities_high", "claimant", "relayed_by",
+    "modality", "confidence", "rule",
+)  # fmt: skip
+
+
+@click.command(
+    epilog="""\b
+Examples:
+  events show 1
+  events show reuters-2020-10-09-001 --json""",
+)
+@click.argument("article")
+@click.option("--json", "as_json", is_flag=True, help="Print the article and claims as JSON.")
+@click.pass_obj
+def show(obj: dict, article: str, as_json: bool) -> None:
+    """Print an article's cleaned text with each claim's evidence marked.
+
+    ARTICLE is the article id or its external id. Evidence sentences are
+    wrapped in [n ... ] where n is the claim number listed below the text.
+    """
+    database = open_database(obj["db"], readonly=True)
+    try:
+        view = get_article(database, article)
+    finally:
+        database.dispose()
+    if as_json:
+        click.echo(json.dumps({"article": view.article, "claims": view.claims}, default=str,
+                              ensure_ascii=False, indent=1))  # fmt: skip
+        return
+    a = view.article
+    click.secho(a["title"] or "(no title)", bold=True)
+    meta = [f"article {a['id']}", a["source"] or "source unknown",
+            f"published {a['published'] or 'unknown'}{' (inferred)' if a['published_inferred'] else ''}",
+            a["extractor_version"]]  # fmt: skip
+    click.echo(" | ".join(str(m) for m in meta))
+    for warning in a["warnings"]:
+        click.echo(f"warning: {warning}")
+    click.echo()
+    click.echo(_marked(a["body"], [c for c in view.claims if c["section"] in ("body", "caption")]))
+    click.echo()
+    for n, claim in enumerate(view.claims, 1):
+        click.secho(f"[{n}] {claim['section']} sentence {claim['sentence_index']}, "
+                    f"chars {claim['char_start']}-{claim['char_end']}: trigger {claim['trigger']!r}",
+                    bold=True)  # fmt: skip
+        values = ", ".join(f"{f}={claim[f]}" for f in FIELDS if claim.get(f) not in (None, ""))
+        click.echo(f"    {values}")
+        if claim["section"] in ("title", "comment"):
+            click.echo(f"    \u201c{claim['sentence']}\u201d")
+    if a["comments"]:
+        click.echo(f"\n(reader comments stored apart: {len(a['comments'])} characters)")
+
+
+def _marked(body: str, claims: list[dict]) -> str:
+    """Wrap each claim's evidence span in [n ... ] (numbered like the list)."""
+    opens: dict[int, list[str]] = {}
+    closes: dict[int, int] = {}
+    numbers = {id(c): n for n, c in enumerate(claims, 1)}
+    for c in claims:
+        opens.setdefault(c["char_start"], []).append(str(numbers[id(c)]))
+        closes[c["char_end"]] = closes.get(c["char_end"], 0) + 1
+    out = []
+    for i, ch in enumerate(body):
+        if i in closes:
+            out.append("]" * closes[i])
+        if i in opens:
+            out.append(click.style(f"[{','.join(opens[i])} ", fg="green"))
+        out.append(ch)
+    if len(body) in closes:
+        out.append("]" * closes[len(body)])
+    return "".join(out)

@@ -1,0 +1,336 @@
+"""Store one extracted document: article, actors, places, claims and events together.
+
+The caller wraps :func:`store_document` in one transaction, so an article is
+stored whole or not at all. Shared rows (sources, actors, locations) are inserted
+with ON CONFLICT DO NOTHING and then read back by key, so concurrent ingests
+never create duplicates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import Session
+
+from events import EXTRACTOR_VERSION
+from events.catalog import insert_ignore, normalize_alias
+from events.models import (
+    Actor,
+    ActorAlias,
+    Article,
+    Claim,
+    ClaimActor,
+    Event,
+    EventActor,
+    Location,
+    Source,
+)
+from events.pipeline.doc import ActorMention, Claim as ClaimData, Document, PlaceMention
+
+_WS = re.compile(r"\s+")
+
+
+def content_hash(text: str) -> str:
+    """Return the hash that makes re-ingesting the same text a no-op.
+
+    Whitespace and Unicode normal form do not count, so the same article saved
+    by two tools (CRLF vs LF, NBSP vs space) is recognised.
+    """
+    norm = _WS.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+    return hashlib.sha256(norm.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class Stored:
+    """What storing one document produced."""
+
+    article_id: int
+    claims: int
+    events_new: int
+    events_linked: int
+
+
+def find_article(session: Session, digest: str) -> int | None:
+    """Return the id of the article with this content hash, if stored."""
+    return session.execute(
+        select(Article.id).where(Article.content_hash == digest)
+    ).scalar_one_or_none()
+
+
+def store_document(session: Session, doc: Document, digest: str | None = None) -> Stored | None:
+    """Insert ``doc`` with everything extracted from it; None if already stored."""
+    digest = digest or content_hash(doc.raw)
+    if find_article(session, digest) is not None:
+        return None
+    source_id = _source_id(session, doc.source) if doc.source else None
+    article = Article(
+        source_id=source_id,
+        external_id=doc.external_id,
+        url=doc.url,
+        title=doc.title or doc.given_title,
+        body=doc.body,
+        comments=doc.comments or None,
+        published=doc.published,
+        published_precision=doc.published_precision if doc.published else "unknown",
+        published_inferred=doc.published_inferred,
+        language=doc.language,
+        origin=doc.origin,
+        content_hash=digest,
+        warnings=doc.warnings or None,
+        extractor_version=EXTRACTOR_VERSION,
+    )
+    session.add(article)
+    session.flush()
+
+    actor_ids = _actor_ids(session, _all_actor_mentions(doc))
+    place_ids = _location_ids(session, [c.place for c in doc.claims if c.place])
+    new = linked = 0
+    for claim in doc.claims:
+        row = _claim_row(claim, article.id, actor_ids, place_ids)
+        session.add(row)
+        session.flush()
+        _claim_actors(session, row.id, claim, actor_ids)
+        if link_or_create_event(session, row, claim, actor_ids):
+            linked += 1
+        else:
+            new += 1
+    return Stored(article.id, len(doc.claims), new, linked)
+
+
+def _source_id(session: Session, name: str) -> int:
+    insert_ignore(session, Source.__table__, [{"name": name}])  # type: ignore[arg-type]
+    return session.execute(select(Source.id).where(Source.name == name)).scalar_one()
+
+
+def _all_actor_mentions(doc: Document) -> list[ActorMention]:
+    mentions = list(doc.actors)
+    for claim in doc.claims:
+        mentions += [r.actor for r in claim.roles]
+        for m in (claim.attribution.claimant, claim.attribution.relayed_by):
+            if m is not None:
+                mentions.append(m)
+    return mentions
+
+
+def _actor_ids(session: Session, mentions: list[ActorMention]) -> dict[str, int]:
+    """Insert unknown actors (and their surface forms as aliases); map key -> id."""
+    by_key: dict[str, ActorMention] = {}
+    for m in mentions:
+        by_key.setdefault(m.key, m)
+    if not by_key:
+        return {}
+    rows = [
+        {"key": m.key, "name": m.name[:255], "kind": m.kind or "unknown", "country": m.country,
+         "sector": m.sector, "title": (m.title or None) and m.title[:255],
+         "wikidata": m.wikidata, "origin": "extracted"}
+        for m in by_key.values()
+    ]  # fmt: skip
+    insert_ignore(session, Actor.__table__, rows)  # type: ignore[arg-type]
+    ids = _ids_by_key(session, Actor, list(by_key))
+    parents = {m.parent_key for m in by_key.values() if m.parent_key}
+    parent_ids = _ids_by_key(session, Actor, list(parents)) if parents else {}
+    for m in by_key.values():
+        if m.parent_key in parent_ids and m.parent_key != m.key:
+            session.execute(
+                update(Actor)
+                .where(Actor.id == ids[m.key], Actor.parent_id.is_(None))
+                .values(parent_id=parent_ids[m.parent_key])
+            )
+    aliases = []
+    for m in mentions:
+        for form in {m.text, *m.aliases}:
+            if form and len(form) <= 255 and m.key in ids:
+                aliases.append(
+                    {"actor_id": ids[m.key], "alias": form, "normalized": normalize_alias(form),
+                     "kind": "mention"}
+                )  # fmt: skip
+    insert_ignore(session, ActorAlias.__table__, _unique(aliases, "actor_id", "normalized"))  # type: ignore[arg-type]
+    return ids
+
+
+def _unique(rows: list[dict[str, Any]], *keys: str) -> list[dict[str, Any]]:
+    seen: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for row in rows:
+        seen.setdefault(tuple(row[k] for k in keys), row)
+    return list(seen.values())
+
+
+def _ids_by_key(session: Session, model: Any, keys: list[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        out.update(session.execute(select(model.key, model.id).where(model.key.in_(chunk))).tuples())
+    return out
+
+
+def _location_ids(session: Session, places: list[PlaceMention]) -> dict[str, int]:
+    by_key = {p.key: p for p in places}
+    if not by_key:
+        return {}
+    rows = [
+        {"key": p.key, "name": p.name[:255], "admin1": p.admin1, "country": p.country,
+         "latitude": p.latitude, "longitude": p.longitude, "precision": p.precision}
+        for p in by_key.values()
+    ]  # fmt: skip
+    insert_ignore(session, Location.__table__, rows)  # type: ignore[arg-type]
+    return _ids_by_key(session, Location, list(by_key))
+
+
+def _first_id(mentions: list[ActorMention], ids: dict[str, int]) -> int | None:
+    return ids.get(mentions[0].key) if mentions else None
+
+
+def _claim_row(
+    claim: ClaimData, article_id: int, actor_ids: dict[str, int], place_ids: dict[str, int]
+) -> Claim:
+    att = claim.attribution
+    date = claim.date
+    return Claim(
+        article_id=article_id,
+        section=claim.section,
+        sentence_index=claim.sentence_index,
+        char_start=claim.char_start,
+        char_end=claim.char_end,
+        sentence=claim.sentence,
+        trigger=claim.trigger[:255] if claim.trigger else None,
+        trigger_start=claim.trigger_start,
+        trigger_end=claim.trigger_end,
+        event_type=claim.event_type,
+        event_mode=claim.event_mode or None,
+        date_start=date.date_start if date else None,
+        date_end=date.date_end if date else None,
+        date_precision=date.precision if date and date.date_start else "unknown",
+        date_text=date.text[:255] if date else None,
+        actor1_id=_first_id(claim.actors("source"), actor_ids),
+        actor2_id=_first_id(claim.actors("target"), actor_ids),
+        location_id=place_ids.get(claim.place.key) if claim.place else None,
+        location_text=claim.place.text[:255] if claim.place else None,
+        fatalities_low=claim.fatalities_low,
+        fatalities_best=claim.fatalities_best,
+        fatalities_high=claim.fatalities_high,
+        claimant_id=actor_ids.get(att.claimant.key) if att.claimant else None,
+        claimant_text=att.claimant_text or (att.claimant.text if att.claimant else None),
+        relayed_by_id=actor_ids.get(att.relayed_by.key) if att.relayed_by else None,
+        relayed_by_text=(att.relayed_by_text or (att.relayed_by.text if att.relayed_by else None)),
+        claim_date=att.claim_date.date_start if att.claim_date else None,
+        modality=att.modality,
+        negated=claim.negated,
+        confidence=round(float(claim.confidence), 4),
+        rule=claim.rule[:128] if claim.rule else None,
+        extractor_version=EXTRACTOR_VERSION,
+    )
+
+
+def _claim_actors(session: Session, claim_id: int, claim: ClaimData, ids: dict[str, int]) -> None:
+    seen: set[tuple[int, str]] = set()
+    positions: dict[str, int] = {}
+    for filler in claim.roles:
+        actor_id = ids.get(filler.actor.key)
+        if actor_id is None or (actor_id, filler.role) in seen:
+            continue
+        seen.add((actor_id, filler.role))
+        pos = positions.get(filler.role, 0)
+        positions[filler.role] = pos + 1
+        session.add(
+            ClaimActor(
+                claim_id=claim_id, actor_id=actor_id, role=filler.role, position=pos,
+                mention=filler.actor.text[:255], char_start=filler.actor.start,
+                char_end=filler.actor.end,
+            )
+        )  # fmt: skip
+
+
+#: Two claims' date intervals "overlap" if they are this close; day-precision
+#: reports of one attack often differ by a day (time zones, overnight events).
+LINK_DATE_SLACK = dt.timedelta(days=1)
+
+
+def link_or_create_event(
+    session: Session, row: Claim, claim: ClaimData, actor_ids: dict[str, int]
+) -> bool:
+    """Attach the claim to a matching event, or create one; return True if linked.
+
+    Claims link when they share type, actors (in either direction) and place and
+    their day-or-better dates overlap. The reason is stored on the event.
+    Denied claims never create an event of their own.
+    """
+    if row.modality == "denied" or row.negated:
+        return False
+    match = None
+    if row.date_start is not None and row.date_precision in ("day", "week"):
+        lo = row.date_start - LINK_DATE_SLACK
+        hi = (row.date_end or row.date_start) + LINK_DATE_SLACK
+        same_actors = or_(
+            and_(Event.actor1_id.is_not_distinct_from(row.actor1_id),
+                 Event.actor2_id.is_not_distinct_from(row.actor2_id)),
+            and_(Event.actor1_id.is_not_distinct_from(row.actor2_id),
+                 Event.actor2_id.is_not_distinct_from(row.actor1_id)),
+        )  # fmt: skip
+        match = session.execute(
+            select(Event)
+            .where(
+                Event.event_type == row.event_type,
+                Event.status != "rejected",
+                Event.location_id.is_not_distinct_from(row.location_id),
+                Event.date_start.is_not(None),
+                Event.date_start <= hi,
+                Event.date_end >= lo,
+                same_actors,
+            )
+            .order_by(Event.id)
+            .limit(1)
+        ).scalar_one_or_none()
+    if match is not None:
+        row.event_id = match.id
+        _reconcile_fatalities(match, row)
+        return True
+    event = Event(
+        event_type=row.event_type,
+        event_mode=row.event_mode,
+        date_start=row.date_start,
+        date_end=row.date_end or row.date_start,
+        date_precision=row.date_precision,
+        actor1_id=row.actor1_id,
+        actor2_id=row.actor2_id,
+        location_id=row.location_id,
+        fatalities_low=row.fatalities_low,
+        fatalities_best=row.fatalities_best,
+        fatalities_high=row.fatalities_high,
+        status="auto",
+        link_reason="first claim",
+        extractor_version=EXTRACTOR_VERSION,
+    )
+    session.add(event)
+    session.flush()
+    row.event_id = event.id
+    roles = {"source": row.actor1_id, "target": row.actor2_id}
+    done: set[tuple[int, str]] = set()
+    for role in ("source", "target", "assoc"):
+        for pos, mention in enumerate(claim.actors(role)):  # type: ignore[arg-type]
+            actor_id = actor_ids.get(mention.key)
+            if actor_id is None or (actor_id, role) in done:
+                continue
+            if role == "assoc" and actor_id in roles.values():
+                continue
+            done.add((actor_id, role))
+            session.add(EventActor(event_id=event.id, actor_id=actor_id, role=role, position=pos))
+    return False
+
+
+def _reconcile_fatalities(event: Event, row: Claim) -> None:
+    """Keep the most conservative figures across linked claims (ACLED's rule)."""
+
+    def pick(a: int | None, b: int | None, choose: Any) -> int | None:
+        present = [v for v in (a, b) if v is not None]
+        return choose(present) if present else None
+
+    event.fatalities_low = pick(event.fatalities_low, row.fatalities_low, min)
+    event.fatalities_best = pick(event.fatalities_best, row.fatalities_best, min)
+    event.fatalities_high = pick(event.fatalities_high, row.fatalities_high, max)
+    event.link_reason = "same type, actors, place and overlapping dates"
