@@ -113,7 +113,7 @@ def load_seeds(session: Session) -> dict[str, int]:
     """Insert the seed dictionaries that are not stored yet; return table row counts."""
     rows = seed_rows()
     insert_ignore(session, Actor.__table__, _dedupe(rows["actors"], "key"))  # type: ignore[arg-type]
-    ids = dict(session.execute(select(Actor.key, Actor.id)).tuples().all())
+    ids: dict[str, int] = {k: i for k, i in session.execute(select(Actor.key, Actor.id))}
     alias_rows = _dedupe(
         (
             {"actor_id": ids[key], "alias": alias, "normalized": normalize_alias(alias),

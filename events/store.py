@@ -165,7 +165,7 @@ def _ids_by_key(session: Session, model: Any, keys: list[str]) -> dict[str, int]
     out: dict[str, int] = {}
     for start in range(0, len(keys), 500):
         chunk = keys[start : start + 500]
-        out.update(session.execute(select(model.key, model.id).where(model.key.in_(chunk))).tuples())
+        out.update({k: i for k, i in session.execute(select(model.key, model.id).where(model.key.in_(chunk)))})
     return out
 
 
