@@ -24,10 +24,12 @@ Examples:
 @click.option("--url", metavar="URL", help="Article URL.")
 @click.option("--title", metavar="TEXT", help="Article title (instead of the detected one).")
 @click.option("--include-comments", is_flag=True, help="Also code the reader comments (section 'comment').")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Largest article (or JSON line) accepted, in bytes. Default: 20 MB.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the summary.")
 @click.pass_obj
 def ingest(obj: dict, paths: tuple[str, ...], published: str | None, source: str | None,
-           url: str | None, title: str | None, include_comments: bool, quiet: bool) -> None:  # fmt: skip
+           url: str | None, title: str | None, include_comments: bool, max_bytes: int | None, quiet: bool) -> None:  # fmt: skip
     """Extract actors, dates, claims and events from articles and store them.
 
     PATH may be a .txt, .html, .json or .jsonl file, a directory (searched
@@ -41,6 +43,7 @@ def ingest(obj: dict, paths: tuple[str, ...], published: str | None, source: str
         "title": title,
         "include_comments": include_comments,
     }
+    limits = {"max_bytes": max_bytes} if max_bytes else {}
     files = [p for p in paths if p != "-"]
     stdin = sys.stdin.buffer if "-" in paths else None
     database = open_database(obj["db"])
@@ -59,7 +62,7 @@ def ingest(obj: dict, paths: tuple[str, ...], published: str | None, source: str
                 click.echo(f"  warning: {warning}", err=True)
 
     try:
-        summary = run_ingest(database, iter_documents(files, stdin=stdin, **overrides), on_outcome=report)
+        summary = run_ingest(database, iter_documents(files, stdin=stdin, limits=limits, **overrides), on_outcome=report)
     finally:
         database.dispose()
     click.echo(summary.line(), err=True)

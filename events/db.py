@@ -161,7 +161,7 @@ def migrations_dir() -> Path:
         path = Path(str(resources.files("events.migrations")))
         if (path / "env.py").is_file():
             return path
-    except ModuleNotFoundError:
+    except (ModuleNotFoundError, TypeError):  # not installed as a package
         pass
     checkout = Path(__file__).resolve().parent.parent / "migrations"
     if (checkout / "env.py").is_file():

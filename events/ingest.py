@@ -91,24 +91,29 @@ def expand_paths(paths: Iterable[str]) -> Iterator[Path | InputError]:
 
 
 def iter_documents(
-    paths: Iterable[str], *, stdin: IO[bytes] | None = None, **overrides: Any
+    paths: Iterable[str],
+    *,
+    stdin: IO[bytes] | None = None,
+    limits: dict[str, int] | None = None,
+    **overrides: Any,
 ) -> Iterator[Document | InputError]:
     """Yield a Document (or the InputError that stopped one) per article in ``paths``."""
     from events.pipeline import load
 
+    given = load.Overrides(**overrides)
     for item in expand_paths(paths):
         if isinstance(item, InputError):
             yield item
             continue
         try:
-            yield from load.load_path(item, **overrides)
+            yield from load.load_path(item, overrides=given, **(limits or {}))
         except InputError as exc:
             yield exc
         except OSError as exc:
             yield InputError(f"{item}: cannot read: {exc.strerror or exc}")
     if stdin is not None:
         try:
-            yield from load.load_stream(stdin, name="stdin", **overrides)
+            yield from load.load_stream(stdin, name="stdin", overrides=given, **(limits or {}))
         except InputError as exc:
             yield exc
 

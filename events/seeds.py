@@ -27,7 +27,7 @@ def seeds_dir() -> Path:
         path = Path(str(installed))
         if path.is_dir():
             return path
-    except ModuleNotFoundError:
+    except (ModuleNotFoundError, TypeError):  # not installed as a package
         pass
     checkout = Path(__file__).resolve().parent.parent / "seeds"
     if checkout.is_dir():
