@@ -68,7 +68,7 @@ def seed_rows() -> dict[str, list[dict[str, Any]]]:
         aliases.append((code, row["name"], "name"))
         aliases += [(code, a, "name") for a in split_multi(row.get("aliases", ""))]
         aliases += [(code, a, "adjective") for a in split_multi(row.get("adjectives", ""))]
-        if row.get("capital"):
+        if row.get("capital") and row.get("capital_metonym", "yes") != "no":
             aliases.append((code, row["capital"], "capital"))
         lat = _float(row.get("latitude", "") or row.get("capital_lat", ""))
         lon = _float(row.get("longitude", "") or row.get("capital_lon", ""))

@@ -1,0 +1,690 @@
+"""Find the actors of a document: states, organisations, agents and persons.
+
+Per sentence, one automaton pass (:func:`events.gazetteer.actor_matcher`)
+finds every alias; then, in this order:
+
+1. **persons by title** -- "<country>? <title> ,? <Name Name>", including lists
+   ("Russian, Azerbaijani and Armenian Foreign Ministers, Sergey Lavrov,
+   Jeyhun Bayramov and Zohrab Mnatsakanyan" pairs names and countries in order);
+2. **agents** -- an agent noun after a country ("Armenian forces",
+   "Turkey's army", "Turkish F-16 fighter jets") is a composite actor
+   ``<ISO>:<sector>``; alone ("militants") a generic actor keyed by the sector;
+3. **the rest** -- country names, demonyms and capitals used as metonyms, and
+   named organisations. A country or capital right after a locative cue ("in
+   Moscow") is a place, not an actor, and is left to the places stage.
+
+Then, per document: persons without a country take the nearest preceding
+country of their paragraph (rule ``person-context``), and later bare surnames
+("Kalin", "Akar's") become mentions of the same person (rule ``coref``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from events.gazetteer import (
+    Entry,
+    Match,
+    Title,
+    actor_matcher,
+    country_by_code,
+    has_locative_cue,
+    lookup_title,
+    slug,
+    title_pattern,
+)
+from events.pipeline.doc import ActorMention, Document, Sentence
+from events.pipeline.runner import stage
+
+#: At most this many words may stand between a country and its agent noun
+#: ("Turkish F-16 fighter jets", "Armenian armed forces"). Three let through
+#: the equipment names seen in news text without reaching across clauses.
+MAX_MODIFIER_GAP_WORDS = 3
+
+#: A person's name has at most this many capitalised words after the title.
+MAX_NAME_WORDS = 4
+
+# Closed-class words (grammar, not lexicon): they end a gap between a country
+# and its agent noun ("Turkey said troops ...") and can't be part of a name.
+_GAP_STOPWORDS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "and",
+        "or",
+        "but",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "from",
+        "into",
+        "that",
+        "which",
+        "who",
+        "whom",
+        "said",
+        "says",
+        "say",
+        "told",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "could",
+        "should",
+        "may",
+        "might",
+        "can",
+        "its",
+        "their",
+        "his",
+        "her",
+        "our",
+        "your",
+        "this",
+        "these",
+        "those",
+        "than",
+        "as",
+        "if",
+        "when",
+        "while",
+        "not",
+        "no",
+        "after",
+        "before",
+        "since",
+        "during",
+        "against",
+        "over",
+        "under",
+        "between",
+        "about",
+    ]
+)
+# "-backed", "-led": the noun's country is not the modifier's ("Turkish-backed militants").
+_SPONSOR_WORDS = re.compile(r"-(?:backed|led|supported|sponsored|allied|funded|trained)\b", re.I)
+_NOT_NAME = frozenset(
+    [
+        "The",
+        "A",
+        "An",
+        "He",
+        "She",
+        "It",
+        "They",
+        "We",
+        "I",
+        "You",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "There",
+        "Here",
+        "In",
+        "On",
+        "At",
+        "But",
+        "And",
+        "Or",
+        "If",
+        "When",
+        "While",
+        "As",
+        "After",
+        "Before",
+        "Since",
+        "During",
+        "For",
+        "From",
+        "To",
+        "By",
+        "With",
+        "Of",
+        "Mr",
+        "Mrs",
+        "Ms",
+        "Dr",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Jan",
+        "Feb",
+        "Mar",
+        "Apr",
+        "Jun",
+        "Jul",
+        "Aug",
+        "Sep",
+        "Sept",
+        "Oct",
+        "Nov",
+        "Dec",
+        "Today",
+        "Yesterday",
+        "Tomorrow",
+        "Said",
+        "Says",
+    ]
+)
+_HONORIFIC = re.compile(r"(?:Mr|Mrs|Ms|Dr)\.?\s+")
+_NAME_PARTICLES = frozenset(
+    {
+        "al",
+        "el",
+        "bin",
+        "ibn",
+        "abu",
+        "de",
+        "da",
+        "di",
+        "van",
+        "von",
+        "der",
+        "la",
+        "le",
+        "du",
+        "dos",
+        "ben",
+    }
+)
+_WORD = re.compile(r"[^\W\d_][\w'’.\-]*")
+_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+_LEADING_POSSESSIVE = re.compile(r"^(?:'s|’s)(?=\s)")
+_LIST_SEP = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
+_COMMA_GAP = re.compile(r"\s*,?\s*")
+_MODIFIER_TYPES = frozenset({"country", "adjective", "named"})
+_AGENT_OF = re.compile(r"\s+(?:in|of|from)\s+(?:the\s+)?", re.IGNORECASE)
+_CHAIN_SEP = re.compile(r"\s*(?:,|and|,\s*and|&)\s*")
+
+
+@dataclass
+class _Person:
+    start: int
+    end: int
+    name: str
+
+
+@stage("actors", requires=("sentences",), assigns=("actors",))
+def find_actors(doc: Document) -> None:
+    """Fill ``doc.actors`` with every actor mention, in text order per section."""
+    mentions: list[ActorMention] = []
+    for sentence in doc.sentences:
+        mentions.extend(_sentence_actors(sentence))
+    _resolve_person_context(doc, mentions)
+    mentions.extend(_coreference(doc, mentions))
+    order = {s.index: i for i, s in enumerate(doc.sentences)}
+    mentions.sort(key=lambda m: (order.get(m.sentence_index, 0), m.start))
+    doc.actors = mentions
+
+
+# --------------------------------------------------------------------------
+# One sentence
+# --------------------------------------------------------------------------
+
+
+def _sentence_actors(sentence: Sentence) -> list[ActorMention]:
+    """Return the actor mentions of one sentence (offsets into its section)."""
+    text = sentence.text
+    matches = actor_matcher().find(text)
+    consumed: set[int] = set()  # indexes into matches already used
+    out: list[ActorMention] = []
+    out.extend(_persons_by_title(sentence, matches, consumed))
+    out.extend(_agents(sentence, matches, consumed))
+    for i, m in enumerate(matches):
+        if i in consumed:
+            continue
+        mention = _plain_mention(sentence, m)
+        if mention is not None:
+            out.append(mention)
+    return out
+
+
+def _mention(sentence: Sentence, start: int, end: int, **fields: object) -> ActorMention:
+    """Build a mention at sentence-relative ``start:end``."""
+    return ActorMention(
+        start=sentence.start + start,
+        end=sentence.start + end,
+        text=sentence.text[start:end],
+        sentence_index=sentence.index,
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+def _plain_mention(sentence: Sentence, m: Match) -> ActorMention | None:
+    """Turn a lone dictionary hit into a mention (None for a place use or a bare agent)."""
+    e = m.best
+    if e.type in ("country", "capital") and has_locative_cue(sentence.text, m.start):
+        return None  # "meeting in Moscow": a place, not the Russian state
+    if e.type == "agent":
+        return _generic_agent(sentence, m)
+    if e.type == "named":
+        return _mention(
+            sentence,
+            m.start,
+            m.end,
+            key=e.key,
+            name=e.name,
+            kind=e.kind,
+            country=e.country,
+            sector=e.sector,
+            parent_key=e.country if e.kind == "person" else None,
+            wikidata=e.wikidata,
+            rule="alias",
+        )
+    rule = {"country": "alias", "capital": "metonym", "adjective": "demonym"}[e.type]
+    return _state(sentence, m.start, m.end, e.country or e.key, rule)
+
+
+def _state(sentence: Sentence, start: int, end: int, code: str, rule: str) -> ActorMention:
+    country = country_by_code().get(code)
+    return _mention(
+        sentence,
+        start,
+        end,
+        key=code,
+        name=country.name if country else code,
+        kind="state",
+        country=code,
+        rule=rule,
+    )
+
+
+def _generic_agent(sentence: Sentence, m: Match) -> ActorMention:
+    e = m.best
+    return _mention(
+        sentence,
+        m.start,
+        m.end,
+        key=e.sector or e.key,
+        name=e.label,
+        kind=e.kind,
+        sector=e.sector,
+        rule="agent",
+    )
+
+
+def _composite(
+    sentence: Sentence, start: int, end: int, modifier: Entry, agent: Entry
+) -> ActorMention:
+    """Return "<country> <agent>" as the actor ``<ISO>:<sector>`` ("Military (Armenia)")."""
+    if modifier.type == "named":  # "Hamas militants": the organisation itself
+        return _mention(
+            sentence,
+            start,
+            end,
+            key=modifier.key,
+            name=modifier.name,
+            kind=modifier.kind,
+            country=modifier.country,
+            sector=modifier.sector,
+            wikidata=modifier.wikidata,
+            rule="alias",
+        )
+    code = modifier.country or modifier.key
+    country = country_by_code().get(code)
+    country_name = country.name if country else code
+    return _mention(
+        sentence,
+        start,
+        end,
+        key=f"{code}:{agent.sector}",
+        name=f"{agent.label} ({country_name})",
+        kind=agent.kind,
+        country=code,
+        sector=agent.sector,
+        parent_key=code,
+        rule="agent",
+    )
+
+
+# --------------------------------------------------------------------------
+# Modifier chains: "Russian, Azerbaijani and Armenian" before a head noun
+# --------------------------------------------------------------------------
+
+
+def _modifier_chain(text: str, matches: list[Match], head: int, allow_gap: bool) -> list[int]:
+    """Return indexes of the country/organisation matches modifying the word at ``head``.
+
+    The nearest modifier may be separated from the head by a possessive and,
+    if ``allow_gap``, a few words; earlier ones must be joined to it by commas
+    or "and". Returned in text order.
+    """
+    before = [i for i, m in enumerate(matches) if m.end <= head]
+    if not before:
+        return []
+    last = before[-1]
+    if matches[last].best.type not in _MODIFIER_TYPES:
+        return []
+    if not _gap_ok(text[matches[last].end : head], allow_gap):
+        return []
+    if matches[last].best.type == "named":
+        return [last]
+    chain = [last]
+    for i in reversed(before[:-1]):
+        if matches[i].best.type not in ("country", "adjective"):
+            break
+        if not _CHAIN_SEP.fullmatch(text[matches[i].end : matches[chain[0]].start]):
+            break
+        chain.insert(0, i)
+    return chain
+
+
+def _gap_ok(gap: str, allow_gap: bool) -> bool:
+    """Return True if ``gap`` may stand between a modifier and its head noun."""
+    if _SPONSOR_WORDS.match(gap):
+        return False
+    words = _LEADING_POSSESSIVE.sub("", gap).split()
+    if not words:
+        return not gap.strip() or bool(_LEADING_POSSESSIVE.match(gap))
+    if not allow_gap or len(words) > MAX_MODIFIER_GAP_WORDS:
+        return False
+    return all(w.lower() not in _GAP_STOPWORDS and re.fullmatch(r"[\w.\-]+", w) for w in words)
+
+
+# --------------------------------------------------------------------------
+# Persons by title
+# --------------------------------------------------------------------------
+
+
+def _persons_by_title(
+    sentence: Sentence, matches: list[Match], consumed: set[int]
+) -> list[ActorMention]:
+    text = sentence.text
+    out: list[ActorMention] = []
+    for tm in title_pattern().finditer(text):
+        if any(
+            m.best.type != "agent" and m.start < tm.end() and tm.start() < m.end for m in matches
+        ):
+            continue  # "General Assembly", "Foreign Ministry of Turkey"-like organisation names
+        title = lookup_title(tm.group())
+        if title is None:
+            continue
+        capitalised = tm.group()[:1].isupper()
+        persons = _read_names(text, tm.end(), matches, capitalised)
+        if not persons:
+            continue
+        chain = _modifier_chain(text, matches, tm.start(), allow_gap=False)
+        countries = [matches[i].best for i in chain]
+        if len(persons) > 1 and len(countries) not in (0, 1, len(persons)):
+            persons = persons[:1]
+        for i, m in enumerate(matches):
+            if tm.start() <= m.start and m.end <= persons[-1].end:
+                consumed.add(i)
+        consumed.update(chain)
+        for n, person in enumerate(persons):
+            modifier = (
+                countries[n]
+                if len(countries) == len(persons)
+                else (countries[0] if countries else None)
+            )
+            if len(persons) > 1:
+                start = person.start  # each name of a list is its own mention
+            else:
+                start = matches[chain[0]].start if chain else tm.start()
+            out.append(_person(sentence, start, person, title, modifier))
+    return out
+
+
+def _read_names(
+    text: str, pos: int, matches: list[Match], capitalised_title: bool
+) -> list[_Person]:
+    """Read one name, or a list of names, starting at ``pos`` (after a title)."""
+    first = _read_name(text, pos + len(_COMMA_GAP.match(text, pos).group()), matches)  # type: ignore[union-attr]
+    if first is None:
+        return []
+    if (
+        first.name.count(" ") == 0
+        and not capitalised_title
+        and not _is_known_person(first, matches)
+    ):
+        return []  # "the spokesman Monday ..." style noise: a lone word after a lower-case title
+    names = [first]
+    while True:
+        sep = _LIST_SEP.match(text, names[-1].end)
+        if not sep:
+            break
+        nxt = _read_name(text, sep.end(), matches)
+        if nxt is None or " " not in nxt.name:
+            break
+        names.append(nxt)
+    return names
+
+
+def _read_name(text: str, pos: int, matches: list[Match]) -> _Person | None:
+    """Read capitalised words from ``pos``; return the name they form, if any."""
+    honorific = _HONORIFIC.match(text, pos)
+    if honorific:
+        pos = honorific.end()
+    blocked = {m.start: m for m in matches if m.best.kind != "person"}
+    words: list[tuple[int, int]] = []
+    cursor = pos
+    while len(words) < MAX_NAME_WORDS:
+        gap = re.match(r"[ \t]*", text[cursor:]) if words else None
+        start = cursor + (len(gap.group()) if gap else 0)
+        if words and start == cursor:
+            break
+        w = _WORD.match(text, start)
+        if not w:
+            break
+        word = w.group()
+        bare = _POSSESSIVE.sub("", word).rstrip(".")
+        if bare.lower() in _NAME_PARTICLES and words:
+            cursor = w.end()
+            words.append((start, w.end()))
+            continue
+        if not bare[:1].isupper() or bare in _NOT_NAME or start in blocked or len(bare) < 2:
+            break
+        words.append((start, start + len(word)))
+        cursor = w.end()
+        if word != bare and not word.endswith("."):
+            break  # a possessive ends the name: "Akar’s statement"
+    while words and text[words[-1][0] : words[-1][1]].rstrip(".").lower() in _NAME_PARTICLES:
+        words.pop()
+    if not words:
+        return None
+    start, end = words[0][0], words[-1][1]
+    raw = text[start:end]
+    name = _POSSESSIVE.sub("", raw)
+    if name.endswith(".") and not re.search(r"\b[A-Z]\.$", name):
+        name = name[:-1]
+    return _Person(start, start + len(name), name)
+
+
+def _is_known_person(person: _Person, matches: list[Match]) -> bool:
+    return any(m.best.kind == "person" and m.start == person.start for m in matches)
+
+
+def _person(
+    sentence: Sentence, start: int, person: _Person, title: Title, modifier: Entry | None
+) -> ActorMention:
+    """Build a person mention; a dictionary person keeps its own key and country."""
+    known = next(
+        (
+            m
+            for m in actor_matcher().find(person.name)
+            if m.best.kind == "person" and m.end == len(person.name)
+        ),
+        None,
+    )
+    if known is not None:
+        e = known.best
+        key, name, country, wikidata = e.key, e.name, e.country, e.wikidata
+    else:
+        key, name, wikidata = f"person:{slug(person.name)}", person.name, None
+        country = None
+    rule = "person"
+    parent = None
+    if modifier is not None:
+        if modifier.type == "named":
+            parent, country = modifier.key, modifier.country or country
+        else:
+            country = modifier.country or modifier.key
+    parent = parent or country
+    return _mention(
+        sentence,
+        start,
+        person.end,
+        key=key,
+        name=name,
+        kind="person",
+        country=country,
+        sector=title.sector,
+        parent_key=parent,
+        title=title.canonical,
+        wikidata=wikidata,
+        rule=rule,
+        aliases=[person.name],
+    )
+
+
+# --------------------------------------------------------------------------
+# Agents
+# --------------------------------------------------------------------------
+
+
+def _agents(sentence: Sentence, matches: list[Match], consumed: set[int]) -> list[ActorMention]:
+    text = sentence.text
+    out: list[ActorMention] = []
+    for i, m in enumerate(matches):
+        if i in consumed or m.best.type != "agent":
+            continue
+        chain = [
+            c for c in _modifier_chain(text, matches, m.start, allow_gap=True) if c not in consumed
+        ]
+        if not chain:
+            after = _country_after(text, matches, i)
+            if after is not None:  # "security forces in Guinea", "the government of Sudan"
+                consumed.update((i, after))
+                out.append(
+                    _composite(sentence, m.start, matches[after].end, matches[after].best, m.best)
+                )
+            continue  # a bare agent is emitted with the plain mentions
+        consumed.add(i)
+        consumed.update(chain)
+        for n, c in enumerate(chain):
+            end = m.end if n == len(chain) - 1 else matches[c].end
+            out.append(_composite(sentence, matches[c].start, end, matches[c].best, m.best))
+    return out
+
+
+def _country_after(text: str, matches: list[Match], i: int) -> int | None:
+    """Return the index of a country right after agent ``i`` ("forces in Guinea"), if any."""
+    if i + 1 >= len(matches) or matches[i + 1].best.type != "country":  # a city may host foreigners
+        return None
+    if _AGENT_OF.fullmatch(text[matches[i].end : matches[i + 1].start]):
+        return i + 1
+    return None
+
+
+# --------------------------------------------------------------------------
+# Document-level passes
+# --------------------------------------------------------------------------
+
+
+def _resolve_person_context(doc: Document, mentions: list[ActorMention]) -> None:
+    """Give a country-less person the nearest preceding country of its paragraph."""
+    by_index = {s.index: s for s in doc.sentences}
+    for person in mentions:
+        if person.kind != "person" or person.country is not None:
+            continue
+        sent = by_index.get(person.sentence_index)
+        if sent is None:
+            continue
+        candidates = [
+            m
+            for m in mentions
+            if m.country
+            and m.kind != "person"
+            and m.start < person.start
+            and (s := by_index.get(m.sentence_index)) is not None
+            and s.section == sent.section
+            and s.paragraph == sent.paragraph
+        ]
+        if candidates:
+            nearest = max(candidates, key=lambda m: m.start)
+            person.country = nearest.country
+            person.parent_key = nearest.country
+            person.rule = "person-context"
+
+
+def _coreference(doc: Document, mentions: list[ActorMention]) -> list[ActorMention]:
+    """Return mentions for later bare surnames or full names of known persons."""
+    people: dict[str, ActorMention] = {}
+    surnames: dict[str, set[str]] = {}
+    for m in mentions:
+        if m.kind != "person":
+            continue
+        full = m.aliases[0] if m.aliases else m.name
+        for form in {full, m.name}:
+            people.setdefault(form, m)
+        parts = full.split()
+        if len(parts) > 1:
+            surnames.setdefault(parts[-1], set()).add(m.key)
+    for surname, keys in surnames.items():
+        if len(keys) == 1:  # two people called Aliyev: a bare "Aliyev" stays unresolved
+            owner = next(m for m in mentions if m.key in keys)
+            people.setdefault(surname, owner)
+    if not people:
+        return []
+    pattern = re.compile(
+        r"(?<![\w-])("
+        + "|".join(re.escape(p) for p in sorted(people, key=len, reverse=True))
+        + r")(?![\w-])"
+    )
+    taken: dict[tuple[str, int], list[tuple[int, int]]] = {}
+    for m in mentions:
+        sent = next((s for s in doc.sentences if s.index == m.sentence_index), None)
+        if sent is not None:
+            taken.setdefault((sent.section, 0), []).append((m.start, m.end))
+    out: list[ActorMention] = []
+    for sent in doc.sentences:
+        spans = taken.get((sent.section, 0), [])
+        for hit in pattern.finditer(sent.text):
+            start, end = sent.start + hit.start(), sent.start + hit.end()
+            if any(s < end and start < e for s, e in spans):
+                continue
+            owner = people[hit.group(1)]
+            out.append(
+                replace(
+                    owner,
+                    start=start,
+                    end=end,
+                    text=hit.group(1),
+                    sentence_index=sent.index,
+                    rule="coref",
+                    aliases=list(owner.aliases),
+                )
+            )
+    return out
