@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from events.db import Database
 from events.errors import EventsError, InputError
@@ -165,12 +165,21 @@ def ingest_one(database: Database, item: Document | InputError) -> Outcome:
     except IntegrityError:
         # Another process stored the same text between our check and insert.
         return Outcome(doc.origin, "skipped", "already stored (same text)")
+    except SQLAlchemyError as exc:
+        # The transaction was rolled back: nothing of this article is stored.
+        return Outcome(doc.origin, "failed", f"database error, article not stored: {_first_line(exc)}")
     if stored is None:
         return Outcome(doc.origin, "skipped", "already stored (same text)")
     return Outcome(
         doc.origin, "stored", article_id=stored.article_id, claims=stored.claims,
         events=stored.events_new, warnings=list(doc.warnings),
     )  # fmt: skip
+
+
+def _first_line(exc: SQLAlchemyError) -> str:
+    orig = getattr(exc, "orig", None)
+    text = str(orig if orig is not None else exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _origin_of(exc: InputError) -> str:
