@@ -1,0 +1,539 @@
+"""Attribute every sentence to whoever claims it (the ``claims`` stage).
+
+A news sentence is rarely the outlet's own observation: "Azerbaijan's attack will not stop,
+Defense Minister Hulusi Akar said" is Akar's claim, relayed by the outlet. This stage finds the
+reporting cue ("said", "according to", "quoted X as saying"), resolves the speaker to one of the
+actor mentions found by the ``actors`` stage, notes the outlet that relays it, the date of
+speaking ("said on October 9") and the modality (asserted, alleged, denied, predicted,
+conditional). Cues are data (``seeds/cues.tsv``), matched with one compiled regex per sentence.
+
+The phrase compiler here is shared with the trigger lexicon of :mod:`events.pipeline.eventcoding`.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from events.errors import SeedError
+from events.pipeline.doc import ActorMention, Attribution, DateMention, Document, Modality, Sentence
+from events.pipeline.runner import stage
+from events.seeds import read_tsv
+
+log = logging.getLogger(__name__)
+
+# --- thresholds (calibrated on the sample articles in seeds/samples and the seed article) ---
+#: Words allowed between a speaker mention and its reporting verb ("Kalin, who ..., said" is
+#: rare; titles are part of the mention). Three covers "the ministry spokesman Ibrahim Kalin said".
+SPEAKER_MAX_GAP_WORDS = 3
+#: Characters after the reporting cue in which a date is the date of speaking ("said on Friday",
+#: "said in a statement on October 9").
+CLAIM_DATE_WINDOW = 40
+#: Words in a relay slot ("quoted * as saying"); longer slots are not a speaker name.
+SLOT_MAX_WORDS = 6
+#: Order of strength when several modality cues occur in one sentence: an inference or a denial
+#: of the whole statement outranks the grammar of one clause.
+MODALITY_RANK: dict[str, int] = {
+    "asserted": 0,
+    "predicted": 1,
+    "conditional": 2,
+    "alleged": 3,
+    "denied": 4,
+}
+#: Actor kinds that can speak. Places used as metonyms ("Ankara said") are states.
+SPEAKING_KINDS = frozenset(
+    {"person", "government", "state", "military", "armed_group", "organisation", "media"}
+)
+#: Pronouns that take the last named speaker of matching kind.
+PRONOUN_SPEAKERS = {"he": "person", "she": "person", "they": None, "it": None}
+
+_FUNCTION_WORDS = frozenset(
+    "the a an of on in at to for by with from and or but as into onto over under its his her "
+    "their our your this that these those is are was were be been has have had will would "
+    "out up down off".split()
+)
+GAP = r"(?:\s+\S+){0,4}?\s+"
+WORD_CHARS = r"[\w'’-]"
+
+
+# ---------------------------------------------------------------------------------------------
+# Phrase compiler (cues and triggers)
+# ---------------------------------------------------------------------------------------------
+
+
+def inflections(word: str) -> set[str]:
+    """Return ``word`` with its regular inflections (plural, -ed, -ing, third person)."""
+    w = word.lower()
+    if len(w) < 3 or not w.isalpha() or w in _FUNCTION_WORDS:
+        return {w}
+    forms = {w}
+    if w.endswith("e"):
+        forms |= {w + "s", w + "d", w[:-1] + "ing"}
+    elif w.endswith("y") and w[-2] not in "aeiou":
+        forms |= {w[:-1] + "ies", w[:-1] + "ied", w + "ing"}
+    elif w.endswith(("s", "sh", "ch", "x", "z")):
+        forms |= {w + "es", w + "ed", w + "ing"}
+    else:
+        forms |= {w + "s", w + "ed", w + "ing"}
+        if re.search(r"[^aeiou][aeiou][bdgklmnprt]$", w):
+            # Double the final consonant (ban -> banned); the undoubled form stays too, since
+            # stress decides and a harmless extra alternative costs nothing.
+            forms |= {w + w[-1] + "ed", w + w[-1] + "ing"}
+    if w.endswith("ize"):
+        forms |= inflections(w[:-3] + "ise")
+    return forms
+
+
+def _token_regex(token: str, inflect: bool) -> str:
+    alternatives: set[str] = set()
+    for alt in token.split("/"):
+        exact = alt.endswith("=")
+        alt = alt.rstrip("=")
+        if not alt:
+            continue
+        forms = inflections(alt) if inflect and not exact else {alt.lower()}
+        alternatives |= forms
+    parts = sorted(alternatives, key=len, reverse=True)
+    escaped = [re.escape(p).replace("'", "['’]").replace("’", "['’]") for p in parts]
+    return "(?:" + "|".join(escaped) + ")"
+
+
+def phrase_regex(phrase: str, *, inflect: bool, slot_group: str | None = None) -> str:
+    """Compile one lexicon phrase to a regex fragment (see the header of seeds/triggers.tsv).
+
+    ``...`` allows a few words between tokens, ``*`` is a speaker slot captured in
+    ``slot_group``, ``a/b`` lists irregular forms and ``word=`` turns inflection off.
+    """
+    out: list[str] = []
+    joiner_pending = False
+    gap_next = False
+    for token in phrase.split():
+        if token == "...":
+            gap_next = True
+            continue
+        if token == "*":
+            name = f"?P<{slot_group}>" if slot_group else "?:"
+            piece = rf"({name}\S+(?:\s+\S+){{0,{SLOT_MAX_WORDS - 1}}}?)"
+        else:
+            piece = _token_regex(token, inflect)
+        if joiner_pending:
+            out.append(GAP if gap_next else r"\s+")
+        out.append(piece)
+        joiner_pending = True
+        gap_next = False
+    if not out:
+        raise SeedError(f"empty lexicon phrase {phrase!r}")
+    return rf"(?<![\w-])" + "".join(out) + rf"(?![\w-])"
+
+
+_WORD = re.compile(r"\w[\w'’-]*")
+
+
+def _first_forms(phrase: str, inflect: bool) -> set[str]:
+    token = phrase.split()[0]
+    forms: set[str] = set()
+    for alt in token.split("/"):
+        exact = alt.endswith("=")
+        alt = alt.rstrip("=").lower()
+        if alt:
+            forms |= inflections(alt) if inflect and not exact else {alt}
+    return {f.replace("’", "'") for f in forms}
+
+
+@dataclass(frozen=True)
+class PhraseIndex:
+    """Lexicon phrases indexed by their first word: one hash lookup per word of the text.
+
+    Each phrase is its own anchored regex, tried only where its first word occurs, so the cost
+    grows with the words of the text, not with the size of the lexicon.
+    """
+
+    by_first: dict[str, tuple[tuple[int, re.Pattern[str]], ...]]
+
+    @classmethod
+    def build(cls, phrases: list[str], *, inflect: bool, priority: list[int]) -> PhraseIndex:
+        """Index ``phrases``; among phrases sharing a first word, lower ``priority`` is tried first."""
+        table: dict[str, list[tuple[int, int, re.Pattern[str]]]] = {}
+        for i, phrase in enumerate(phrases):
+            regex = re.compile(phrase_regex(phrase, inflect=inflect, slot_group="slot"), re.IGNORECASE)
+            for form in _first_forms(phrase, inflect):
+                table.setdefault(form, []).append((priority[i], i, regex))
+        return cls({k: tuple((i, r) for _, i, r in sorted(v, key=lambda x: x[:2])) for k, v in table.items()})
+
+    def finditer(self, text: str) -> Iterator[tuple[int, re.Match[str]]]:
+        """Yield (phrase index, match), leftmost first, without overlaps."""
+        pos = 0
+        for w in _WORD.finditer(text):
+            if w.start() < pos:
+                continue
+            candidates = self.by_first.get(w.group().lower().replace("’", "'"))
+            if not candidates:
+                # "aid-agency": try the part before a hyphen too.
+                head = w.group().split("-")[0].lower()
+                candidates = self.by_first.get(head) if head != w.group().lower() else None
+                if not candidates:
+                    continue
+            for i, regex in candidates:
+                m = regex.match(text, w.start())
+                if m:
+                    yield i, m
+                    pos = m.end()
+                    break
+
+
+# ---------------------------------------------------------------------------------------------
+# Cue lexicon
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One row of ``seeds/cues.tsv``."""
+
+    phrase: str
+    kind: str  # report, relay, modality, condition, negation, speech
+    modality: str
+    speaker: str  # before, after, inside, object, none
+    demand: str  # "", yes, negated
+
+
+@dataclass(frozen=True)
+class CueMatch:
+    """A cue found in a text, with offsets into that text."""
+
+    cue: Cue
+    start: int
+    end: int
+    slot: tuple[int, int] | None = None
+
+    @property
+    def text(self) -> str:
+        return self.cue.phrase
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    cues: tuple[Cue, ...]
+    index: PhraseIndex
+
+
+_KINDS = {"report", "relay", "modality", "condition", "negation", "speech"}
+
+
+@functools.cache
+def cue_lexicon() -> _Lexicon:
+    """Load ``seeds/cues.tsv`` once and compile it into one regex."""
+    cues: list[Cue] = []
+    for row in read_tsv("cues.tsv"):
+        kind = row["kind"]
+        if kind not in _KINDS:
+            raise SeedError(f"cues.tsv: unknown kind {kind!r} for cue {row['cue']!r}")
+        if row["modality"] and row["modality"] not in MODALITY_RANK:
+            raise SeedError(f"cues.tsv: unknown modality {row['modality']!r}")
+        cues.append(Cue(row["cue"], kind, row["modality"], row["speaker"] or "none", row["demand"]))
+    # Longer phrases first so "in a statement released" wins over "in a statement".
+    priority = [-1000 * len(c.phrase.split()) - len(c.phrase) for c in cues]
+    index = PhraseIndex.build([c.phrase for c in cues], inflect=False, priority=priority)
+    log.debug("loaded %d attribution cues", len(cues))
+    return _Lexicon(tuple(cues), index)
+
+
+def find_cues(text: str, offset: int = 0) -> list[CueMatch]:
+    """Return the cues in ``text``; offsets are shifted by ``offset``."""
+    lex = cue_lexicon()
+    found: list[CueMatch] = []
+    for i, m in lex.index.finditer(text):
+        slot = None
+        if "slot" in m.re.groupindex and m.group("slot") is not None:
+            slot = (m.start("slot") + offset, m.end("slot") + offset)
+        found.append(CueMatch(lex.cues[i], m.start() + offset, m.end() + offset, slot))
+    return found
+
+
+def strongest(modalities: Iterable[str]) -> Modality:
+    """Return the strongest modality of ``modalities`` (asserted when empty)."""
+    best = "asserted"
+    for m in modalities:
+        if m and MODALITY_RANK.get(m, 0) > MODALITY_RANK[best]:
+            best = m
+    return best  # type: ignore[return-value]
+
+
+# ---------------------------------------------------------------------------------------------
+# Speaker resolution
+# ---------------------------------------------------------------------------------------------
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[\w'’-]+", text)
+
+
+def _can_speak(actor: ActorMention) -> bool:
+    return actor.kind in SPEAKING_KINDS or actor.kind not in {"population", "place"}
+
+
+def _prefer(actors: list[ActorMention], key_pos: int, before: bool) -> ActorMention | None:
+    """Return the actor closest to ``key_pos``; among ties prefer persons, then longer text."""
+    if not actors:
+        return None
+
+    def score(a: ActorMention) -> tuple[int, int, int]:
+        dist = key_pos - a.end if before else a.start - key_pos
+        return (dist, 0 if a.kind == "person" else 1, -(a.end - a.start))
+
+    return min(actors, key=score)
+
+
+def speaker_before(text: str, base: int, cue_start: int, actors: list[ActorMention]) -> ActorMention | None:
+    """Return the actor that ends right before ``cue_start`` (the subject of "said")."""
+    candidates = []
+    for a in actors:
+        if a.end > cue_start or not _can_speak(a):
+            continue
+        gap = text[a.end - base : cue_start - base]
+        if re.search(r"[.;:!?\"“”]", gap):
+            continue
+        if len(_words(gap)) <= SPEAKER_MAX_GAP_WORDS:
+            candidates.append(a)
+    return _prefer(candidates, cue_start, before=True)
+
+
+def speaker_after(text: str, base: int, cue_end: int, actors: list[ActorMention]) -> ActorMention | None:
+    """Return the actor that starts right after ``cue_end`` ("according to X", "said X")."""
+    candidates = []
+    for a in actors:
+        if a.start < cue_end or not _can_speak(a):
+            continue
+        gap = text[cue_end - base : a.start - base]
+        if re.search(r"[.;:!?\"“”]", gap):
+            continue
+        if len(_words(gap)) <= SPEAKER_MAX_GAP_WORDS:
+            candidates.append(a)
+    return _prefer(candidates, cue_end, before=False)
+
+
+def _inside(actors: list[ActorMention], span: tuple[int, int]) -> ActorMention | None:
+    inside = [a for a in actors if a.start >= span[0] and a.end <= span[1]]
+    return _prefer(inside, span[1], before=True)
+
+
+def _capitalised_before(text: str, base: int, cue_start: int) -> str | None:
+    """Return a capitalised name right before the cue when no actor was found ("Smith said")."""
+    m = re.search(r"((?:[A-Z][\w'’-]+\s+){0,3}[A-Z][\w'’-]+)\s*,?\s*$", text[: cue_start - base])
+    if not m:
+        return None
+    name = m.group(1)
+    if name.split()[-1].lower() in PRONOUN_SPEAKERS or len(name) < 3:
+        return None
+    return name
+
+
+def _pronoun_before(text: str, base: int, cue_start: int) -> str | None:
+    m = re.search(r"\b(\w+)\s*$", text[: cue_start - base])
+    if m and m.group(1).lower() in PRONOUN_SPEAKERS:
+        return m.group(1).lower()
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Attribution of one sentence
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Context:
+    """What earlier sentences tell later ones: the last speaker of each kind."""
+
+    last_person: Attribution | None = None
+    last_any: Attribution | None = None
+
+
+def _is_media(actor: ActorMention) -> bool:
+    return actor.kind == "media" or actor.sector in {"MED", "JRN"}
+
+
+def attribute_sentence(
+    sent: Sentence,
+    actors: list[ActorMention],
+    dates: list[DateMention],
+    ctx: _Context | None = None,
+) -> Attribution:
+    """Return the attribution of one sentence from its cues, actors and dates."""
+    ctx = ctx or _Context()
+    text, base = sent.text, sent.start
+    cues = find_cues(text, base)
+    cues = [c for c in cues if not _inside_date(c, dates) and not inside_actor(c, actors)]
+    att = Attribution()
+    att.modality = strongest(c.cue.modality for c in cues if c.cue.kind in {"modality", "condition"})
+    main: CueMatch | None = None
+    for cue in cues:
+        kind, where = cue.cue.kind, cue.cue.speaker
+        if kind not in {"report", "relay", "modality"} or where == "none":
+            continue
+        speaker, relay = _resolve(cue, text, base, actors)
+        if relay is not None and att.relayed_by is None:
+            att.relayed_by, att.relayed_by_text = relay, relay.text
+        if speaker is None and where == "before":
+            pronoun = _pronoun_before(text, base, cue.start)
+            previous = ctx.last_person if pronoun in {"he", "she"} else ctx.last_any
+            if pronoun and previous is not None and previous.claimant is not None:
+                speaker = previous.claimant
+        if speaker is not None and att.claimant is None:
+            att.claimant, att.claimant_text, main = speaker, speaker.text, cue
+        elif speaker is None and att.claimant_text is None and kind == "report" and where == "before":
+            name = _capitalised_before(text, base, cue.start)
+            if name:
+                att.claimant_text, main = name, cue
+    if main is None:
+        main = next((c for c in cues if c.cue.kind in {"report", "relay"}), None)
+    if main is not None:
+        att.cue = main.cue.phrase
+        att.claim_date = _claim_date(main, att.claimant, dates)
+    elif att.modality != "asserted":
+        att.cue = next(c.cue.phrase for c in cues if c.cue.modality == att.modality)
+    return att
+
+
+def inside_actor(cue: CueMatch, actors: list[ActorMention]) -> bool:
+    """Return True when a cue is part of a name ("states" in "United States")."""
+    return any(a.start <= cue.start and cue.end <= a.end for a in actors)
+
+
+def _inside_date(cue: CueMatch, dates: list[DateMention]) -> bool:
+    # "May" the month is not the modal "may".
+    return any(d.start <= cue.start and cue.end <= d.end for d in dates)
+
+
+def _resolve(
+    cue: CueMatch, text: str, base: int, actors: list[ActorMention]
+) -> tuple[ActorMention | None, ActorMention | None]:
+    """Return (speaker, relay) for one reporting cue."""
+    where = cue.cue.speaker
+    if where == "object" and cue.slot is not None:
+        # "X told Reuters": X speaks; the addressee relays only when it is an outlet.
+        addressee = _inside(actors, cue.slot)
+        relay = addressee if addressee is not None and _is_media(addressee) else None
+        return speaker_before(text, base, cue.start, actors), relay
+    if where == "inside" and cue.slot is not None:
+        return _inside(actors, cue.slot), speaker_before(text, base, cue.start, actors)
+    if where == "after":
+        found = speaker_after(text, base, cue.end, actors)
+        if cue.cue.kind == "relay":
+            return None, found
+        return found, None
+    if where == "before":
+        found = speaker_before(text, base, cue.start, actors)
+        if found is None and re.search(r"[,”\"]\s*$", text[: cue.start - base]):
+            # Inverted order after a quote or a comma: "..., said Kalin."
+            found = speaker_after(text, base, cue.end, actors)
+        return found, None
+    return None, None
+
+
+def _claim_date(cue: CueMatch, speaker: ActorMention | None, dates: list[DateMention]) -> DateMention | None:
+    """Return the date of speaking: right after the cue, or right before the speaker."""
+    after = [d for d in dates if 0 <= d.start - cue.end <= CLAIM_DATE_WINDOW]
+    if after:
+        return min(after, key=lambda d: d.start - cue.end)
+    anchor = speaker.start if speaker is not None else cue.start
+    before = [d for d in dates if 0 <= anchor - d.end <= CLAIM_DATE_WINDOW // 2]
+    if before:
+        return min(before, key=lambda d: anchor - d.end)
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Quotations spanning sentences
+# ---------------------------------------------------------------------------------------------
+
+_OPEN_QUOTES = "“\"«‘"
+_CLOSE_QUOTES = "”\"»’"
+
+
+def _starts_quoted(sent: Sentence) -> bool:
+    stripped = sent.text.lstrip()
+    return bool(stripped) and stripped[0] in "“\"«"
+
+
+def _ends_quoted(sent: Sentence) -> bool:
+    stripped = sent.text.rstrip()
+    return bool(stripped) and stripped[-1] in "”\"»"
+
+
+def _quote_open_at_end(sent: Sentence) -> bool:
+    """Return True if a quotation opened in the sentence is still open at its end."""
+    opened = sent.text.count("“") + sent.text.count("«")
+    closed = sent.text.count("”") + sent.text.count("»")
+    straight = sent.text.count('"')
+    return opened > closed or straight % 2 == 1
+
+
+def propagate_quotes(sentences: list[Sentence], atts: dict[int, Attribution]) -> None:
+    """Give quoted sentences without a speaker the speaker named after or before the quote."""
+    by_par: dict[tuple[str, int], list[Sentence]] = {}
+    for s in sentences:
+        by_par.setdefault((s.section, s.paragraph), []).append(s)
+    for group in by_par.values():
+        open_quote = False
+        for i, s in enumerate(group):
+            att = atts.get(s.index)
+            quoted = open_quote or _starts_quoted(s)
+            open_quote = (open_quote or _starts_quoted(s)) and not _ends_quoted(s) or (
+                not open_quote and _quote_open_at_end(s)
+            )
+            if att is None or att.claimant is not None or att.claimant_text or not quoted:
+                continue
+            donor = _next_speaker(group[i + 1 :], atts) or _previous_speaker(group[:i], atts)
+            if donor is not None:
+                att.claimant, att.claimant_text = donor.claimant, donor.claimant_text
+                att.relayed_by, att.relayed_by_text = donor.relayed_by, donor.relayed_by_text
+                att.claim_date = att.claim_date or donor.claim_date
+                att.cue = att.cue or "quotation"
+
+
+def _next_speaker(rest: list[Sentence], atts: dict[int, Attribution]) -> Attribution | None:
+    for s in rest:
+        att = atts.get(s.index)
+        if att is not None and (att.claimant is not None or att.claimant_text):
+            return att
+        if not (_starts_quoted(s) or _ends_quoted(s)):
+            return None
+    return None
+
+
+def _previous_speaker(done: list[Sentence], atts: dict[int, Attribution]) -> Attribution | None:
+    for s in reversed(done):
+        att = atts.get(s.index)
+        if att is not None and (att.claimant is not None or att.claimant_text):
+            return att
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# The stage
+# ---------------------------------------------------------------------------------------------
+
+
+@stage("claims", requires=("sentences", "actors", "dates"), assigns=("attributions",))
+def attribute(doc: Document) -> None:
+    """Set ``doc.attributions``: who claims each sentence, relayed by whom, how firmly, when."""
+    actors_by: dict[int, list[ActorMention]] = {}
+    for a in doc.actors:
+        actors_by.setdefault(a.sentence_index, []).append(a)
+    dates_by: dict[int, list[DateMention]] = {}
+    for d in doc.dates:
+        dates_by.setdefault(d.sentence_index, []).append(d)
+    ctx = _Context()
+    atts: dict[int, Attribution] = {}
+    for sent in doc.sentences:
+        att = attribute_sentence(sent, actors_by.get(sent.index, []), dates_by.get(sent.index, []), ctx)
+        atts[sent.index] = att
+        if att.claimant is not None:
+            ctx.last_any = att
+            if att.claimant.kind == "person":
+                ctx.last_person = att
+    propagate_quotes(doc.sentences, atts)
+    doc.attributions = atts

@@ -1,0 +1,939 @@
+"""Code event mentions into PLOVER claims (the ``events`` stage).
+
+A trigger lexicon (``seeds/triggers.tsv``, one compiled regex) finds the words that report an
+event and gives its PLOVER type and mode. Around each trigger the stage reads the roles (the
+actor before the trigger is the source, the one after it the target; passive voice, reciprocal
+and "theme" verbs are told apart by the lexicon's ``voice_hint``), then attaches the date, place
+and fatality figures of the same sentence and the sentence's attribution (claims stage).
+
+Three mechanisms go beyond one-trigger-one-claim, all driven by the lexicons:
+
+* **Demand by condition.** "X's efforts will fail if Armenia does not withdraw" and "the attack
+  will not stop until Armenia withdraws" are demands on the conditioned actor: a condition cue
+  (``cues.tsv`` kind ``condition`` with ``demand``) governing a cooperative trigger codes a
+  REQUEST (or THREATEN, when the consequence is violence) with that actor as target.
+* **Intentions.** PLOVER codes promised cooperation as AGREE and announced conflict as THREATEN:
+  a cooperative trigger right after "will"/"would" becomes AGREE, a conflictive one THREATEN.
+* **Complements.** "agreed to withdraw" is one AGREE: a ``control`` trigger absorbs the trigger of
+  its infinitive complement.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import functools
+import logging
+import re
+from dataclasses import dataclass
+
+from events.dates import DateInterval, ongoing_interval
+from events.errors import SeedError
+from events.pipeline.claims import CueMatch, PhraseIndex, find_cues, inside_actor, strongest
+from events.pipeline.doc import (
+    ActorMention,
+    Attribution,
+    Claim,
+    DateMention,
+    Document,
+    PlaceMention,
+    RoleFiller,
+    Sentence,
+)
+from events.pipeline.runner import stage
+from events.seeds import read_tsv
+
+log = logging.getLogger(__name__)
+
+PLOVER_TYPES = (
+    "ACCUSE AGREE AID ASSAULT COERCE CONCEDE CONSULT COOPERATE MOBILIZE PROTEST REJECT "
+    "REQUEST RETREAT SANCTION SUPPORT THREATEN"
+).split()
+#: Verbal event types: the speaker is the source when the sentence names no other subject.
+VERBAL_TYPES = frozenset({"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "REQUEST", "ACCUSE", "REJECT", "THREATEN"})
+#: What a future-tense event becomes (PLOVER manual, AGREE: "cooperative actions reported in
+#: future tense are also taken to imply intentions"; THREATEN covers announced coercion).
+INTENT_SHIFT = {
+    **dict.fromkeys(["SUPPORT", "AID", "COOPERATE", "RETREAT", "CONCEDE", "CONSULT"], "AGREE"),
+    **dict.fromkeys(["SANCTION", "COERCE", "MOBILIZE", "PROTEST"], "THREATEN"),
+}
+#: Actions a condition can demand ("until X withdraws"): cooperative moves by the target.
+DEMANDABLE = frozenset({"RETREAT", "CONCEDE", "AGREE", "CONSULT", "COOPERATE", "AID", "SUPPORT"})
+#: Consequences that make a demand a threat ("the attack will not stop until ...").
+THREATENING = frozenset({"ASSAULT", "COERCE", "SANCTION", "MOBILIZE", "THREATEN"})
+DEMAND_MODE = {"RETREAT": "yield", "CONCEDE": "yield", "AGREE": "meet", "CONSULT": "meet"}
+THREAT_MODE = {"ASSAULT": "violence", "MOBILIZE": "violence", "COERCE": "restrict", "SANCTION": "relations"}
+
+# --- thresholds (calibrated on seeds/samples and the PLOVER gold development set) ---
+#: Words after a trigger searched for its target ("attack on Armenian forces").
+TARGET_WINDOW_WORDS = 8
+#: Words between "will" and a trigger for the intention shift ("will soon provide").
+INTENT_WINDOW_WORDS = 3
+#: Words between a control trigger and the trigger of its complement ("agreed to fully withdraw").
+COMPLEMENT_WINDOW_WORDS = 5
+#: Words between a negation and the trigger it negates ("did not immediately attack").
+NEGATION_WINDOW_WORDS = 3
+#: Words after "in an interview", "in a statement" that may name the medium ("on al-Jazeera").
+FRAME_TAIL_WORDS = 2
+#: Words allowed between the subject and "must"/"should" ("the rebels must", "Armenia alone must").
+DEONTIC_GAP_WORDS = 1
+#: Words between a speaker and a trigger that make the reporting verb the event's own verb
+#: ("X declared a state of siege": "declared a").
+SPEAKER_VERB_WORDS = 2
+#: Words between a figure and a death word ("hundreds from both sides have been killed").
+FATALITY_WINDOW_WORDS = 8
+#: Confidence features, summed and clipped to [0, 1]. Chosen so that a specific trigger with
+#: both roles and a date (0.85) outranks a generic one-word trigger with a source only (0.55).
+CONF_BASE = 0.35
+CONF_MULTIWORD = 0.1
+CONF_MODE = 0.05
+CONF_SOURCE = 0.2
+CONF_TARGET = 0.1
+CONF_DATE = 0.05
+CONF_PLACE = 0.05
+CONF_EMBEDDED = -0.15  # a trigger inside the complement of another event ("condemned the attack")
+CONF_NEGATED = -0.2
+CONF_GENERIC = -0.1  # weak triggers marked "low specificity" in the lexicon notes
+#: The first event of a sentence that has a subject is its main predicate ("Libya has offered to
+#: hand over two nationals suspected of blowing up a plane" is an offer, not a bombing).
+CONF_MAIN = 0.1
+
+_BE = re.compile(r"\b(?:was|were|been|being|is|are|be|got|get|gets|getting)\s+(?:\w+ly\s+)?$", re.I)
+_BY = re.compile(r"^\s*(?:\S+\s+){0,4}?by\s+$", re.I)
+_CONJ_GAP = re.compile(r"^\s*(?:,|and|or|&|,\s*and|as well as)?\s*(?:the\s+)?$", re.I)
+_ADJACENT_GAP = re.compile(r"^[\s,’'s-]*$")
+#: Words that open another clause: roles are not read across them. Sentences are already
+#: split, so a period here is an abbreviation ("U.S.") and not a boundary.
+_CLAUSE_BREAK = re.compile(
+    r";|—|–|:|\b(?:when|while|whereas|because|although|though|but|which|who|whom|after|before|since|"
+    r"whereby|where|if|unless|until|without)\b",
+    re.I,
+)
+_LOCATIVE = re.compile(r"\b(?:in|at|near|inside|into|across|throughout|within|outside|around|on)\s+(?:the\s+)?$", re.I)
+#: "King Hassan of Morocco", "opposition groups in Zimbabwe" / "Kenya's Vice-President".
+_ATTACHED_AFTER = re.compile(r"^\s*(?:of|in|from)\s+(?:the\s+)?$", re.I)
+_ATTACHED_BEFORE = re.compile(r"^(?:['’]s)?\s*$")
+#: Sectors of actors that have no country by nature.
+NONSTATE_SECTORS = frozenset({"IGO", "NGO", "MNC"})
+_PRONOUN_SUBJECT = re.compile(r"\b(?:it|he|she|they|we)\b", re.I)
+_BOTH_SIDES = re.compile(r"\b(?:both sides|either side|the two sides|each other|both parties)\b", re.I)
+_PARTICIPLE_IRREGULAR = frozenset(
+    "shot slain struck fought met sworn hit seized taken retaken overtaken beaten hurt sent "
+    "freed held brought caught thrown blown burnt burned stolen".split()
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Trigger lexicon
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """One pattern of ``seeds/triggers.tsv``."""
+
+    pattern: str
+    event_type: str
+    mode: str
+    voice: str
+    words: int  # tokens in the pattern: multiword patterns are more specific
+    generic: bool
+
+    @property
+    def rule(self) -> str:
+        return f"trigger:{self.pattern.replace(' ... ', ' ').split('/')[0].rstrip('=')}/{self.event_type}"
+
+
+@dataclass(frozen=True)
+class TriggerMatch:
+    """A trigger found in a section container."""
+
+    trigger: Trigger
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class _TriggerLexicon:
+    triggers: tuple[Trigger, ...]
+    index: PhraseIndex
+
+
+_VOICES = {"", "reciprocal", "theme", "undergoer", "control", "deontic"}
+
+
+@functools.cache
+def trigger_lexicon() -> _TriggerLexicon:
+    """Load ``seeds/triggers.tsv`` once and compile all patterns into one regex."""
+    triggers: list[Trigger] = []
+    for row in read_tsv("triggers.tsv"):
+        if row["event_type"] not in PLOVER_TYPES:
+            raise SeedError(f"triggers.tsv: unknown event type {row['event_type']!r}")
+        if row["voice_hint"] not in _VOICES:
+            raise SeedError(f"triggers.tsv: unknown voice_hint {row['voice_hint']!r}")
+        generic = "low specificity" in row["notes"]
+        for pattern in row["pattern"].split("|"):
+            pattern = pattern.strip()
+            if pattern:
+                words = len([t for t in pattern.split() if t != "..."])
+                triggers.append(Trigger(pattern, row["event_type"], row["mode"], row["voice_hint"], words, generic))
+    # Longer patterns first where patterns share a first word ("launch ... attack" over "launch").
+    priority = [-1000 * t.words - len(t.pattern) for t in triggers]
+    index = PhraseIndex.build([t.pattern for t in triggers], inflect=True, priority=priority)
+    log.debug("loaded %d trigger patterns", len(triggers))
+    return _TriggerLexicon(tuple(triggers), index)
+
+
+def find_triggers(text: str, offset: int = 0) -> list[TriggerMatch]:
+    """Return the triggers in ``text`` (non-overlapping, leftmost-longest by pattern order)."""
+    lex = trigger_lexicon()
+    return [
+        TriggerMatch(lex.triggers[i], m.start() + offset, m.end() + offset, m.group())
+        for i, m in lex.index.finditer(text)
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Quantities (fatalities)
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A reported quantity with ACLED-style bounds; ``None`` bounds are not stated."""
+
+    low: int | None
+    best: int | None
+    high: int | None
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class _Numbers:
+    numbers: dict[str, int]
+    scales: dict[str, int]
+    vague: dict[str, tuple[int | None, int | None, int | None]]
+    modifiers: dict[str, str]
+    regex: re.Pattern[str]
+
+
+def _int_or_none(cell: str) -> int | None:
+    return int(cell) if cell.strip() else None
+
+
+@functools.cache
+def number_lexicon() -> _Numbers:
+    """Load ``seeds/numbers.tsv`` and compile the figure regex."""
+    numbers: dict[str, int] = {}
+    scales: dict[str, int] = {}
+    vague: dict[str, tuple[int | None, int | None, int | None]] = {}
+    modifiers: dict[str, str] = {}
+    for row in read_tsv("numbers.tsv"):
+        phrase, kind = row["phrase"].lower(), row["kind"]
+        if kind == "number":
+            numbers[phrase] = int(row["value"])
+        elif kind == "scale":
+            scales[phrase] = int(row["value"])
+        elif kind == "vague":
+            vague[phrase] = (_int_or_none(row["low"]), _int_or_none(row["best"]), _int_or_none(row["high"]))
+        elif kind == "modifier":
+            modifiers[phrase] = row["value"]
+        else:
+            raise SeedError(f"numbers.tsv: unknown kind {kind!r} for {phrase!r}")
+
+    def alt(words: list[str]) -> str:
+        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) or r"(?!x)x"
+
+    digits = r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?"
+    core = (
+        rf"(?P<vague>(?:{alt(list(vague))})(?:\s+of\s+(?:{alt(list(scales))})s)?)"
+        rf"|(?P<num>(?:{digits}|{alt(list(numbers))})(?:[\s-]+(?:{alt(list(scales))}))?)"
+    )
+    regex = re.compile(
+        rf"(?<![\w.,])(?:(?P<mod>{alt(list(modifiers))})\s+)?(?:{core})(?![\w])", re.IGNORECASE
+    )
+    return _Numbers(numbers, scales, vague, modifiers, regex)
+
+
+def _value(text: str, lex: _Numbers) -> int | None:
+    text = text.lower().strip()
+    parts = re.split(r"[\s-]+", text)
+    scale = 1
+    if len(parts) > 1 and parts[-1] in lex.scales:
+        scale = lex.scales[parts[-1]]
+        text = " ".join(parts[:-1])
+    if text in lex.numbers:
+        return lex.numbers[text] * scale
+    try:
+        return int(float(text.replace(",", "")) * scale)
+    except ValueError:
+        return None
+
+
+def parse_figure(m: re.Match[str], lex: _Numbers | None = None) -> Figure | None:
+    """Turn one match of the figure regex into bounds (ACLED's conservative convention)."""
+    lex = lex or number_lexicon()
+    effect = lex.modifiers.get((m.group("mod") or "").lower(), "exact")
+    if m.group("vague"):
+        words = m.group("vague").lower().split()
+        low, best, high = lex.vague.get(" ".join(words), (None, None, None))
+        if len(words) >= 3 and words[-2] == "of":  # "hundreds of thousands"
+            base = lex.vague.get(words[0], (None, None, None))
+            mult = lex.scales.get(words[-1].rstrip("s"), 1)
+            low, best, high = (None if v is None else (v + 1) * mult - 1 if i == 2 else v * mult for i, v in enumerate(base))
+        if effect == "at_least" or effect == "more_than":
+            best, high = None, None
+        return Figure(low, best, high, m.start(), m.end())
+    n = _value(m.group("num"), lex)
+    if n is None:
+        return None
+    if effect == "at_least":
+        return Figure(n, None, None, m.start(), m.end())
+    if effect == "more_than":
+        return Figure(n + 1, None, None, m.start(), m.end())
+    if effect == "up_to":
+        return Figure(None, None, n, m.start(), m.end())
+    if effect == "fewer_than":
+        return Figure(None, None, max(n - 1, 0), m.start(), m.end())
+    if effect == "about":
+        return Figure(None, n, None, m.start(), m.end())
+    return Figure(n, n, n, m.start(), m.end())
+
+
+_DEATH = re.compile(
+    r"\b(?:kill(?:s|ed|ing)?|dead|deaths?|died|dies|dying|fatalit(?:y|ies)|casualt(?:y|ies)|lives|"
+    r"bodies|perished|death toll|toll|massacred|slain|executed|murdered)\b",
+    re.I,
+)
+
+
+_INJURY = re.compile(r"^\s*(?:\S+\s+){0,1}?(?:wounded|injured|hurt)\b", re.I)
+
+
+def fatalities(text: str) -> Figure | None:
+    """Return the death figure of a sentence: the figure nearest a death word, if close enough."""
+    deaths = [m for m in _DEATH.finditer(text)]
+    if not deaths:
+        return None
+    lex = number_lexicon()
+    best: tuple[int, Figure] | None = None
+    for m in lex.regex.finditer(text):
+        fig = parse_figure(m, lex)
+        if fig is None or _looks_like_year_or_date(text, m) or _INJURY.match(text[m.end() :]):
+            continue
+        for d in deaths:
+            lo, hi = (m.end(), d.start()) if m.end() <= d.start() else (d.end(), m.start())
+            # A figure before its death word is the usual order ("17 soldiers were killed"); one
+            # after it ("killed and dozens wounded") costs a word more.
+            dist = len(re.findall(r"\S+", text[lo:hi])) + (0 if m.end() <= d.start() else 1)
+            if dist <= FATALITY_WINDOW_WORDS and (best is None or dist < best[0]):
+                best = (dist, fig)
+    return best[1] if best else None
+
+
+def _looks_like_year_or_date(text: str, m: re.Match[str]) -> bool:
+    token = m.group("num") or ""
+    if re.fullmatch(r"1[89]\d\d|20\d\d", token):
+        return True
+    around = text[max(0, m.start() - 12) : m.end() + 12]
+    return bool(re.search(r"(?:January|February|March|April|May|June|July|August|September|October|"
+                          r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s*$",
+                          text[max(0, m.start() - 12) : m.start()])) or "%" in around[len(around) // 2 :][:3]
+
+
+# ---------------------------------------------------------------------------------------------
+# Roles
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Sent:
+    """A sentence with the mentions the coder needs, offsets in the section container."""
+
+    sent: Sentence
+    actors: list[ActorMention]
+    dates: list[DateMention]
+    places: list[PlaceMention]
+    att: Attribution
+    cues: list[CueMatch]
+
+    def text(self, start: int, end: int) -> str:
+        base = self.sent.start
+        return self.sent.text[max(start - base, 0) : max(end - base, 0)]
+
+
+def _words_between(s: _Sent, a: int, b: int) -> int:
+    return len(re.findall(r"\S+", s.text(a, b)))
+
+
+def _group(s: _Sent, seed: ActorMention, pool: list[ActorMention], leftwards: bool) -> list[ActorMention]:
+    """Return ``seed`` with the actors conjoined to it ("Russia, France and the U.S.")."""
+    group = [seed]
+    ordered = sorted(pool, key=lambda a: a.start, reverse=leftwards)
+    edge = seed
+    for a in ordered:
+        if a is seed or a in group:
+            continue
+        if leftwards and a.end <= edge.start:
+            gap = s.text(a.end, edge.start)
+        elif not leftwards and a.start >= edge.end:
+            gap = s.text(edge.end, a.start)
+        else:
+            if a.start < edge.end and edge.start < a.end:  # overlapping mention of the same span
+                continue
+            continue
+        if _CONJ_GAP.match(gap) or _ADJACENT_GAP.match(gap):
+            group.append(a)
+            edge = a
+        else:
+            break
+    return sorted(group, key=lambda a: a.start)
+
+
+def _dedupe(actors: list[ActorMention]) -> list[ActorMention]:
+    """Keep one mention per actor key, and drop mentions nested in a longer one of the same key."""
+    seen: dict[str, ActorMention] = {}
+    for a in actors:
+        if a.key not in seen:
+            seen[a.key] = a
+    return list(seen.values())
+
+
+def _clause(s: _Sent, trig: TriggerMatch) -> tuple[int, int]:
+    """Return the bounds of the clause around a trigger, minus the attribution frame."""
+    left = s.sent.start
+    for m in _CLAUSE_BREAK.finditer(s.text(s.sent.start, trig.start)):
+        left = s.sent.start + m.end()
+    right = s.sent.end
+    m = _CLAUSE_BREAK.search(s.text(trig.end, s.sent.end))
+    if m:
+        right = trig.end + m.start()
+    for cue in s.cues:
+        if cue.cue.kind in {"report", "relay"} and cue.cue.speaker in {"before", "inside"}:
+            if cue.end <= trig.start:
+                left = max(left, cue.end)
+            elif cue.start >= trig.end:
+                right = min(right, _frame_start(s, cue))
+    return left, right
+
+
+def _frame_start(s: _Sent, cue: CueMatch) -> int:
+    """Return where the attribution frame before ``cue`` begins (", Turkish spokesman X said")."""
+    for a in (s.att.claimant, s.att.relayed_by):
+        if a is not None and a.sentence_index == s.sent.index and a.end <= cue.start:
+            return min(a.start, cue.start)
+    return cue.start
+
+
+def _frame_actors(s: _Sent) -> set[int]:
+    """Return the ids of the actors that belong to the attribution, not to the event."""
+    ids = set()
+    for a in (s.att.claimant, s.att.relayed_by):
+        if a is not None:
+            ids.add(id(a))
+    for cue in s.cues:
+        # "in an interview on al-Jazeera", "in a statement to the BBC": the medium of the claim.
+        if cue.cue.kind in {"report", "relay"} and cue.cue.speaker == "none":
+            for a in s.actors:
+                if a.start >= cue.end and _words_between(s, cue.end, a.start) <= FRAME_TAIL_WORDS:
+                    ids.add(id(a))
+    return ids
+
+
+def _role_pool(s: _Sent) -> list[ActorMention]:
+    """Return the actors that may fill roles: not the speaker, not a place after "in"."""
+    frame = _frame_actors(s)
+    pool = []
+    for a in s.actors:
+        if id(a) in frame:
+            continue
+        if any(p.start <= a.start and a.end <= p.end for p in s.places) and _LOCATIVE.search(
+            s.text(s.sent.start, a.start)[-20:]
+        ):
+            continue
+        pool.append(a)
+    return pool
+
+
+def _passive(s: _Sent, trig: TriggerMatch) -> bool:
+    word = trig.text.split()[0].lower()
+    participle = word.endswith(("ed", "en")) or word in _PARTICIPLE_IRREGULAR
+    return participle and bool(_BE.search(s.text(max(s.sent.start, trig.start - 40), trig.start)))
+
+
+def assign_roles(s: _Sent, trig: TriggerMatch) -> list[RoleFiller]:
+    """Return the source/target/assoc actors of one trigger."""
+    pool = _role_pool(s)
+    left, right = _clause(s, trig)
+    before = [a for a in pool if left <= a.start and a.end <= trig.start]
+    after = [
+        a
+        for a in pool
+        if trig.end <= a.start
+        and a.end <= right
+        and _words_between(s, trig.end, a.start) <= TARGET_WINDOW_WORDS
+    ]
+    voice = trig.trigger.voice
+    subject = _group(s, max(before, key=lambda a: a.end), before, leftwards=True) if before else []
+    obj = _group(s, min(after, key=lambda a: a.start), after, leftwards=False) if after else []
+    agent: list[ActorMention] = []
+    if obj and _BY.match(s.text(trig.end, obj[0].start)):
+        agent, obj = obj, []
+    roles: list[RoleFiller] = []
+
+    def add(role: str, actors: list[ActorMention]) -> None:
+        for a in _dedupe(actors):
+            if not any(r.actor.key == a.key for r in roles):
+                roles.append(RoleFiller(role, a))  # type: ignore[arg-type]
+
+    if voice == "reciprocal":
+        add("source", subject + agent + obj)
+    elif voice == "undergoer":
+        add("source", agent + obj)
+        add("target", subject)
+    elif voice == "theme":
+        add("source", subject + agent)
+        add("assoc", obj)
+    elif voice == "deontic":
+        if subject and _words_between(s, subject[-1].end, trig.start) <= DEONTIC_GAP_WORDS:
+            add("target", subject)
+    elif _passive(s, trig):
+        add("source", agent)
+        add("target", subject + obj)
+    else:
+        add("source", subject + agent)
+        add("target", obj)
+    return roles
+
+
+# ---------------------------------------------------------------------------------------------
+# Dates and places
+# ---------------------------------------------------------------------------------------------
+
+
+def _nearest(items: list, pos: int):  # type: ignore[no-untyped-def,type-arg]
+    return min(items, key=lambda m: abs(m.start - pos)) if items else None
+
+
+def pick_date(s: _Sent, trig: TriggerMatch, verbal_by_claimant: bool) -> DateMention | None:
+    """Return the date of the clause or sentence; the date of speaking only for speech acts."""
+    claim_date = s.att.claim_date
+    dates = [d for d in s.dates if d.date_start is not None and (verbal_by_claimant or d is not claim_date)]
+    return _nearest(dates, trig.start)
+
+
+def pick_place(s: _Sent, trig: TriggerMatch) -> PlaceMention | None:
+    """Return the place of the event: after the trigger with a locative, else the nearest."""
+    after = [p for p in s.places if p.start >= trig.end and _LOCATIVE.search(s.text(trig.end, p.start)[-20:])]
+    if after:
+        return min(after, key=lambda p: p.start)
+    return _nearest(s.places, trig.start)
+
+
+# ---------------------------------------------------------------------------------------------
+# Modality per trigger
+# ---------------------------------------------------------------------------------------------
+
+
+def _clause_end(s: _Sent, pos: int) -> int:
+    m = re.search(r"[,;:”\"]|\.\s|\.$", s.text(pos, s.sent.end))
+    return pos + m.start() if m else s.sent.end
+
+
+def trigger_modality(s: _Sent, trig: TriggerMatch) -> str:
+    """Return the modality that covers one trigger.
+
+    Hedges and denials (alleged, denied) cover the whole sentence; tense and conditions cover
+    the rest of their clause, so "the attack will not stop" keeps the attack asserted.
+    """
+    found = []
+    for cue in s.cues:
+        m = cue.cue.modality
+        if not m or cue.cue.kind not in {"modality", "condition"}:
+            continue
+        if m in {"alleged", "denied"}:
+            if m == "denied" and cue.start < trig.end and trig.start < cue.end:
+                continue  # "denied access" is the REJECT trigger itself
+            found.append(m)
+        elif cue.start <= trig.start < _clause_end(s, cue.end) or (cue.end <= trig.start and m == "conditional" and _in_condition(s, cue, trig)):
+            found.append(m)
+    return strongest(found)
+
+
+def _in_condition(s: _Sent, cue: CueMatch, trig: TriggerMatch) -> bool:
+    return trig.start < _clause_end(s, cue.end)
+
+
+def _negated(s: _Sent, trig: TriggerMatch) -> bool:
+    for cue in s.cues:
+        if cue.cue.kind == "negation" and cue.end <= trig.start:
+            if _words_between(s, cue.end, trig.start) <= NEGATION_WINDOW_WORDS and not re.search(
+                r"[,;]", s.text(cue.end, trig.start)
+            ):
+                return True
+    return False
+
+
+def _future(s: _Sent, trig: TriggerMatch) -> bool:
+    for cue in s.cues:
+        if cue.cue.kind == "modality" and cue.cue.modality == "predicted" and cue.end <= trig.start:
+            gap = s.text(cue.end, trig.start)
+            if len(re.findall(r"\S+", gap)) <= INTENT_WINDOW_WORDS and not re.search(r"[,;]", gap):
+                return True
+    return False
+
+
+# ---------------------------------------------------------------------------------------------
+# Claims
+# ---------------------------------------------------------------------------------------------
+
+
+def _affiliate(s: _Sent, actor: ActorMention) -> ActorMention:
+    """Give an agent without a country the country its sentence attaches to it.
+
+    "King Hassan of Morocco", "Kenya's Vice-President", "opposition groups in Zimbabwe" name the
+    country next to the agent; otherwise a sentence that names exactly one country is taken to be
+    about that country's agents (PETRARCH reads agents the same way). The mention in
+    ``doc.actors`` is left alone: the claim gets a copy whose rule says where the country came from.
+    """
+    if actor.country or actor.sector in NONSTATE_SECTORS:
+        return actor
+    near = [
+        a
+        for a in s.actors
+        if a.country and a is not actor and (
+            _ATTACHED_AFTER.match(s.text(actor.end, a.start)) if a.start >= actor.end
+            else _ATTACHED_BEFORE.match(s.text(a.end, actor.start))
+        )
+    ]
+    countries = {a.country for a in near}
+    if len(countries) != 1:
+        countries = {a.country for a in s.actors if a.country} | {p.country for p in s.places if p.country}
+    if len(countries) != 1:
+        return actor
+    return dataclasses.replace(actor, country=countries.pop(), rule=f"{actor.rule}+context")
+
+
+def _confidence(claim: Claim, trig: Trigger, embedded: bool) -> float:
+    score = CONF_BASE
+    score += CONF_MULTIWORD if trig.words > 1 else 0.0
+    score += CONF_MODE if claim.event_mode else 0.0
+    score += CONF_SOURCE if claim.actors("source") else 0.0
+    score += CONF_TARGET if claim.actors("target") else 0.0
+    score += CONF_DATE if claim.date is not None else 0.0
+    score += CONF_PLACE if claim.place is not None else 0.0
+    score += CONF_EMBEDDED if embedded else 0.0
+    score += CONF_NEGATED if claim.negated else 0.0
+    score += CONF_GENERIC if trig.generic else 0.0
+    return round(min(max(score, 0.0), 1.0), 3)
+
+
+def _attribution_for(s: _Sent, modality: str) -> Attribution:
+    att = copy.copy(s.att)
+    att.modality = modality  # type: ignore[assignment]
+    return att
+
+
+def _base_claim(s: _Sent, trig: TriggerMatch, event_type: str, mode: str | None, rule: str) -> Claim:
+    return Claim(
+        sentence_index=s.sent.index,
+        section=s.sent.section,
+        char_start=s.sent.start,
+        char_end=s.sent.end,
+        sentence=s.sent.text,
+        trigger=trig.text,
+        trigger_start=trig.start,
+        trigger_end=trig.end,
+        event_type=event_type,
+        event_mode=mode or None,
+        rule=rule,
+    )
+
+
+def _complements(s: _Sent, triggers: list[TriggerMatch]) -> tuple[set[int], set[int]]:
+    """Return (absorbed, embedded) trigger indexes: "agreed to withdraw", "condemned the attack"."""
+    absorbed, embedded = set(), set()
+    for i, outer in enumerate(triggers):
+        if outer.trigger.event_type not in VERBAL_TYPES:
+            continue
+        for j in range(i + 1, len(triggers)):
+            inner = triggers[j]
+            gap = s.text(outer.end, inner.start)
+            if len(re.findall(r"\S+", gap)) > COMPLEMENT_WINDOW_WORDS or re.search(r"[;.]", gap):
+                break
+            infinitive = re.search(r"\bto\b", gap, re.I) or re.search(r"\bto$", outer.text, re.I)
+            if outer.trigger.voice == "control" and infinitive:
+                absorbed.add(j)
+            else:
+                embedded.add(j)
+    return absorbed, embedded
+
+
+def code_trigger(s: _Sent, trig: TriggerMatch, embedded: bool) -> Claim | None:
+    """Return the claim of one trigger, or None when it cannot be an event (no actor at all)."""
+    event_type, mode = trig.trigger.event_type, trig.trigger.mode
+    roles = assign_roles(s, trig)
+    claimant = s.att.claimant
+    if trig.trigger.voice == "deontic":
+        if claimant is None or not roles:
+            return None  # an outlet's "should" is opinion, not a demand
+        roles.insert(0, RoleFiller("source", claimant))
+    negated = _negated(s, trig)
+    if _future(s, trig) and event_type in INTENT_SHIFT:
+        event_type, mode = INTENT_SHIFT[event_type], ""
+    if negated and event_type == "AGREE":
+        event_type, negated = "REJECT", False  # "not willing to compromise" is a refusal
+    by_claimant = False
+    if claimant is not None and not any(r.role == "source" for r in roles) and (
+        event_type in VERBAL_TYPES or _speaker_is_subject(s, trig, claimant)
+    ):
+        roles.insert(0, RoleFiller("source", claimant))
+        by_claimant = True
+    by_claimant = by_claimant or any(r.actor is claimant for r in roles if r.role == "source")
+    claim = _base_claim(s, trig, event_type, mode, trig.trigger.rule)
+    claim.roles = roles
+    claim.negated = negated
+    claim.attribution = _attribution_for(s, trigger_modality(s, trig))
+    claim.date = pick_date(s, trig, by_claimant and event_type in VERBAL_TYPES)
+    claim.place = pick_place(s, trig)
+    claim.roles = [RoleFiller(r.role, _affiliate(s, r.actor)) for r in claim.roles]
+    claim.confidence = _confidence(claim, trig.trigger, embedded)
+    return claim
+
+
+def _speaker_is_subject(s: _Sent, trig: TriggerMatch, claimant: ActorMention) -> bool:
+    """Return True for "X said it had expelled ..." and "X declared a state of siege".
+
+    The speaker is the agent when it precedes the trigger and the words in between hold no other
+    subject: a pronoun that refers back to it, or nothing but the reporting verb.
+    """
+    if claimant.sentence_index != s.sent.index or claimant.end > trig.start or _passive(s, trig):
+        return False
+    between = s.text(claimant.end, trig.start)
+    if any(claimant.end <= a.start and a.end <= trig.start and a is not claimant for a in s.actors):
+        return False
+    return bool(_PRONOUN_SUBJECT.search(between)) or len(re.findall(r"\S+", between)) <= SPEAKER_VERB_WORDS
+
+
+def demand_claims(s: _Sent, triggers: list[TriggerMatch]) -> tuple[list[Claim], set[int]]:
+    """Code demands by condition ("will fail if X does not withdraw"); return claims and used triggers."""
+    claims: list[Claim] = []
+    used: set[int] = set()
+    pool = _role_pool(s)
+    for cue in s.cues:
+        if cue.cue.kind != "condition" or cue.cue.demand not in {"yes", "negated"}:
+            continue
+        end = _clause_end(s, cue.end)
+        inside = [(i, t) for i, t in enumerate(triggers) if cue.end <= t.start < end]
+        demanded = next(((i, t) for i, t in inside if t.trigger.event_type in DEMANDABLE), None)
+        if demanded is None:
+            continue
+        i, trig = demanded
+        if cue.cue.demand == "negated" and not _negated(s, trig):
+            continue
+        target = [a for a in pool if cue.end <= a.start and a.end <= trig.start]
+        if not target:
+            target = [a for a in pool if trig.end <= a.start < end and _BY.match(s.text(trig.end, a.start))]
+        if not target:
+            continue
+        consequence = [t for t in triggers if not (cue.start <= t.start < end)]
+        threat = next((t for t in consequence if t.trigger.event_type in THREATENING), None)
+        if threat is not None:
+            event_type, mode = "THREATEN", THREAT_MODE.get(threat.trigger.event_type, "")
+        else:
+            event_type, mode = "REQUEST", DEMAND_MODE.get(trig.trigger.event_type, "yield")
+        span = TriggerMatch(trig.trigger, cue.start, trig.end, s.text(cue.start, trig.end))
+        claim = _base_claim(s, span, event_type, mode, f"condition:{cue.cue.phrase}/{event_type}")
+        source = [s.att.claimant] if s.att.claimant is not None else []
+        if not source:
+            first = [a for a in pool if a.end <= cue.start]
+            source = first[:1]
+        claim.roles = [RoleFiller("source", a) for a in source] + [RoleFiller("target", a) for a in _dedupe(target)]
+        claim.attribution = _attribution_for(s, strongest([s.att.modality, "conditional"]))
+        claim.date = pick_date(s, span, verbal_by_claimant=True)
+        claim.place = None
+        claim.confidence = _confidence(claim, trig.trigger, embedded=False)
+        claims.append(claim)
+        used.add(i)
+    return claims, used
+
+
+def _merge_same_type(claims: list[Claim]) -> list[Claim]:
+    """Keep one claim per event type and sentence: the most specific, completed by the others."""
+    out: list[Claim] = []
+    for claim in claims:
+        twin = next((c for c in out if c.event_type == claim.event_type and c.negated == claim.negated), None)
+        if twin is None:
+            out.append(claim)
+            continue
+        keep, other = (claim, twin) if claim.confidence > twin.confidence else (twin, claim)
+        keys = {r.actor.key for r in keep.roles}
+        keep.roles += [r for r in other.roles if r.actor.key not in keys]
+        keep.date = keep.date or other.date
+        keep.place = keep.place or other.place
+        for f in ("fatalities_low", "fatalities_best", "fatalities_high"):
+            if getattr(keep, f) is None:
+                setattr(keep, f, getattr(other, f))
+        out[out.index(twin)] = keep
+    return out
+
+
+def code_sentence(s: _Sent) -> list[Claim]:
+    """Return the claims of one sentence."""
+    # An agent noun that names an actor ("protesters", "peacekeepers") is not an event mention.
+    triggers = [
+        t
+        for t in find_triggers(s.sent.text, s.sent.start)
+        if not any(a.start <= t.start and t.end <= a.end for a in s.actors)
+    ]
+    if not triggers:
+        return []
+    claims, used = demand_claims(s, triggers)
+    absorbed, embedded = _complements(s, triggers)
+    for i, trig in enumerate(triggers):
+        if i in used or i in absorbed:
+            continue
+        claim = code_trigger(s, trig, embedded=i in embedded)
+        if claim is not None:
+            claims.append(claim)
+    figure = fatalities(s.sent.text)
+    if figure is not None:
+        _attach_fatalities(claims, figure, s)
+    main = next((c for c in sorted(claims, key=lambda c: c.trigger_start) if c.actors("source")), None)
+    if main is not None:
+        main.confidence = round(min(main.confidence + CONF_MAIN, 1.0), 3)
+    return _merge_same_type(claims)
+
+
+def _attach_fatalities(claims: list[Claim], fig: Figure, s: _Sent) -> None:
+    assaults = [c for c in claims if c.event_type == "ASSAULT"]
+    if not assaults:
+        return
+    pos = s.sent.start + fig.start
+    target = min(assaults, key=lambda c: abs(c.trigger_start - pos))
+    target.fatalities_low, target.fatalities_best, target.fatalities_high = fig.low, fig.best, fig.high
+
+
+# ---------------------------------------------------------------------------------------------
+# Discourse: "both sides", "thus far", "made his remarks"
+# ---------------------------------------------------------------------------------------------
+
+
+def _ongoing(text: str) -> bool:
+    try:
+        from events.pipeline.dates import is_ongoing
+    except ImportError:  # the dates stage is optional for hand-built documents
+        return bool(re.search(r"\b(?:thus|so)\s+far\b|\bto\s+date\b", text, re.I))
+    return is_ongoing(text)
+
+
+def _discourse(doc: Document, s: _Sent, claims: list[Claim], history: list[Claim], speech_dates: dict[str, DateMention]) -> None:
+    """Fill roles and dates a sentence leaves to its context."""
+    previous = next(
+        (c for c in reversed(history) if c.section == s.sent.section and c.event_type == "ASSAULT"), None
+    )
+    for claim in claims:
+        if (
+            claim.event_type == "ASSAULT"
+            and not claim.roles
+            and previous is not None
+            and _BOTH_SIDES.search(s.sent.text)
+        ):
+            claim.roles = [RoleFiller("source", r.actor) for r in previous.roles if r.role in {"source", "target"}]
+        if claim.date is None and _ongoing(s.sent.text):
+            start = _previous_date(history, s) or _paragraph_date(doc, s)
+            if start is not None and start.date_start is not None:
+                span = ongoing_interval(DateInterval(start.date_start, start.date_end, start.precision), doc.published)
+                m = re.search(r"\b(?:thus|so)\s+far\b|\bto\s+date\b|\buntil\s+now\b", s.sent.text, re.I)
+                a, b = (m.start(), m.end()) if m else (0, 0)
+                claim.date = DateMention(
+                    start=s.sent.start + a,
+                    end=s.sent.start + b,
+                    text=m.group() if m else "",
+                    sentence_index=s.sent.index,
+                    date_start=span.date_start,
+                    date_end=span.date_end,
+                    precision=span.precision,
+                    resolved=True,
+                    relative=True,
+                )
+        if claim.date is None and s.att.claim_date is not None:
+            claim.date = s.att.claim_date
+        if claim.date is None and any(c.cue.kind == "speech" for c in s.cues):
+            for a in s.actors:
+                if a.key in speech_dates:
+                    claim.date = speech_dates[a.key]
+                    break
+
+
+def _previous_date(history: list[Claim], s: _Sent) -> DateMention | None:
+    for c in reversed(history):
+        if c.section == s.sent.section and c.date is not None and c.date.date_start is not None:
+            return c.date
+    return None
+
+
+def _paragraph_date(doc: Document, s: _Sent) -> DateMention | None:
+    same = {x.index for x in doc.sentences if x.paragraph == s.sent.paragraph and x.section == s.sent.section}
+    earlier = [d for d in doc.dates if d.sentence_index in same and d.sentence_index < s.sent.index]
+    return earlier[-1] if earlier else None
+
+
+# ---------------------------------------------------------------------------------------------
+# The stage
+# ---------------------------------------------------------------------------------------------
+
+
+def _by_sentence(items: list) -> dict[int, list]:  # type: ignore[type-arg]
+    out: dict[int, list] = {}  # type: ignore[type-arg]
+    for m in items:
+        out.setdefault(m.sentence_index, []).append(m)
+    return out
+
+
+@stage("events", requires=("sentences", "actors", "dates", "places", "attributions"), assigns=("claims",))
+def code_events(doc: Document) -> None:
+    """Set ``doc.claims``: one claim per event mention, with roles, date, place and attribution."""
+    actors, dates, places = _by_sentence(doc.actors), _by_sentence(doc.dates), _by_sentence(doc.places)
+    history: list[Claim] = []
+    speech_dates: dict[str, DateMention] = {}
+    for sent in doc.sentences:
+        if sent.section == "comment" and not doc.include_comments:
+            continue
+        att = doc.attributions.get(sent.index) or Attribution()
+        s = _Sent(
+            sent,
+            sorted(actors.get(sent.index, []), key=lambda a: (a.start, -a.end)),
+            dates.get(sent.index, []),
+            places.get(sent.index, []),
+            att,
+            [
+                c
+                for c in find_cues(sent.text, sent.start)
+                if not _inside_any(c, dates.get(sent.index, [])) and not inside_actor(c, actors.get(sent.index, []))
+            ],
+        )
+        claims = code_sentence(s)
+        _discourse(doc, s, claims, history, speech_dates)
+        history.extend(claims)
+        if att.claimant is not None and att.claim_date is not None:
+            speech_dates[att.claimant.key] = att.claim_date
+    doc.claims = history
+
+
+def _inside_any(cue: CueMatch, dates: list[DateMention]) -> bool:
+    return any(d.start <= cue.start and cue.end <= d.end for d in dates)
+
+
+__all__ = [
+    "Figure",
+    "Trigger",
+    "TriggerMatch",
+    "code_events",
+    "fatalities",
+    "find_triggers",
+    "trigger_lexicon",
+    "number_lexicon",
+]

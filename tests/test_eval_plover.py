@@ -1,0 +1,53 @@
+"""The PLOVER gold evaluation gate: event typing and actor coding must not fall below the floors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from events.evaluate.plover import LEGACY_TYPES, _codes, _sectors, evaluate, gold_type, predicted_codes
+from events.pipeline.doc import ActorMention
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+FLOORS = Path(__file__).with_name("eval_floors.json")
+GOLD = SHARED / "plover-gsr" / "PLOVER_GSR_CAMEO.json"
+
+
+def test_legacy_gold_labels_map_to_current_plover_types() -> None:
+    assert gold_type({"event": "DEMAND"}) == "REQUEST"
+    assert gold_type({"event": "DISAPPROVE"}) == "ACCUSE"
+    assert gold_type({"event": "INVESTIGATE"}) == "ACCUSE"
+    assert gold_type({"event": "FIGHT"}) == "ASSAULT"
+    assert gold_type({"event": "ASSAULT"}) == "ASSAULT"
+    assert set(LEGACY_TYPES.values()) <= {"REQUEST", "ACCUSE", "ASSAULT", "CONCEDE", "COOPERATE"}
+
+
+def test_gold_codes_and_sectors_are_normalised() -> None:
+    assert _codes([{"code": "JAP"}, {"code": "ITL"}, {"code": "USA"}]) == {"JPN", "ITA", "USA"}
+    assert _sectors([{"sector": "CVLalb"}, {"sector": "***"}, {"sector": "GOV"}]) == {"CVL", "GOV"}
+
+
+def test_predicted_codes_include_nonstate_sectors() -> None:
+    un = ActorMention(0, 2, "UN", 0, "IGO:un", "United Nations", "organisation", None, "IGO")
+    usa = ActorMention(0, 2, "US", 0, "USA", "United States", "state", "USA", None)
+    assert predicted_codes([un, usa]) == {"IGO", "USA"}
+
+
+@pytest.fixture(scope="module")
+def report():  # type: ignore[no-untyped-def]
+    if not GOLD.is_file():
+        pytest.skip("PLOVER gold records not available: ../shared/data/plover-gsr is absent")
+    return evaluate(SHARED)
+
+
+@pytest.mark.parametrize("field", ["event_type", "source.country", "target.country", "source.sector"])
+def test_plover_scores_stay_above_their_floors(report, field: str) -> None:  # type: ignore[no-untyped-def]
+    floors = json.loads(FLOORS.read_text(encoding="utf-8"))["plover-gsr"]
+    score = report.scores[field]
+    assert score.accuracy >= floors[field], f"{field} accuracy {score.accuracy:.3f} fell below {floors[field]}"
+
+
+def test_every_gold_record_is_scored(report) -> None:  # type: ignore[no-untyped-def]
+    assert report.scores["event_type"].total == 322
