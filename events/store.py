@@ -182,8 +182,19 @@ def _location_ids(session: Session, places: list[PlaceMention]) -> dict[str, int
     return _ids_by_key(session, Location, list(by_key))
 
 
-def _first_id(mentions: list[ActorMention], ids: dict[str, int]) -> int | None:
-    return ids.get(mentions[0].key) if mentions else None
+def principal_actors(claim: ClaimData, ids: dict[str, int]) -> tuple[int | None, int | None]:
+    """Return (actor1, actor2) ids: the first source and the first target.
+
+    With no target but several sources (a meeting, a clash between sides), the
+    second source is actor2, as in ACLED; every other actor is associated.
+    """
+    sources = [ids[m.key] for m in claim.actors("source") if m.key in ids]
+    targets = [ids[m.key] for m in claim.actors("target") if m.key in ids]
+    actor1 = sources[0] if sources else None
+    if targets:
+        return actor1, next((t for t in targets if t != actor1), targets[0])
+    others = [s for s in sources if s != actor1]
+    return actor1, others[0] if others else None
 
 
 def _claim_row(
@@ -207,8 +218,8 @@ def _claim_row(
         date_end=date.date_end if date else None,
         date_precision=date.precision if date and date.date_start else "unknown",
         date_text=date.text[:255] if date else None,
-        actor1_id=_first_id(claim.actors("source"), actor_ids),
-        actor2_id=_first_id(claim.actors("target"), actor_ids),
+        actor1_id=principal_actors(claim, actor_ids)[0],
+        actor2_id=principal_actors(claim, actor_ids)[1],
         location_id=place_ids.get(claim.place.key) if claim.place else None,
         location_text=claim.place.text[:255] if claim.place else None,
         fatalities_low=claim.fatalities_low,
@@ -309,14 +320,11 @@ def link_or_create_event(
     session.add(event)
     session.flush()
     row.event_id = event.id
-    roles = {"source": row.actor1_id, "target": row.actor2_id}
     done: set[tuple[int, str]] = set()
     for role in ("source", "target", "assoc"):
         for pos, mention in enumerate(claim.actors(role)):  # type: ignore[arg-type]
             actor_id = actor_ids.get(mention.key)
             if actor_id is None or (actor_id, role) in done:
-                continue
-            if role == "assoc" and actor_id in roles.values():
                 continue
             done.add((actor_id, role))
             session.add(EventActor(event_id=event.id, actor_id=actor_id, role=role, position=pos))

@@ -321,18 +321,18 @@ def _iso(dialect: str, column: str) -> str:
 
 
 def _assoc(dialect: str, link_table: str, key: str, owner: str) -> str:
-    """Render the '; '-joined names of the associated actors, in mention order."""
-    if dialect == "postgresql":
-        return (
-            f"(SELECT string_agg(x.name, '; ' ORDER BY l.position, x.name) "
-            f"FROM {link_table} l JOIN actors x ON x.id = l.actor_id "
-            f"WHERE l.{key} = {owner} AND l.role = 'assoc')"
-        )
-    return (
-        f"(SELECT group_concat(name, '; ') FROM (SELECT x.name FROM {link_table} l "
-        f"JOIN actors x ON x.id = l.actor_id WHERE l.{key} = {owner} AND l.role = 'assoc' "
-        f"ORDER BY l.position, x.name))"
+    """Render the '; '-joined names of the other actors (not actor1/actor2), in role order."""
+    distinct = "IS DISTINCT FROM" if dialect == "postgresql" else "IS NOT"
+    ranked = (
+        f"SELECT x.name, min(CASE l.role WHEN 'source' THEN 0 WHEN 'target' THEN 1000 "
+        f"ELSE 2000 END + l.position) AS rank FROM {link_table} l "
+        f"JOIN actors x ON x.id = l.actor_id WHERE l.{key} = {owner}.id "
+        f"AND l.actor_id {distinct} {owner}.actor1_id AND l.actor_id {distinct} {owner}.actor2_id "
+        f"GROUP BY x.id, x.name"
     )
+    if dialect == "postgresql":
+        return f"(SELECT string_agg(t.name, '; ' ORDER BY t.rank, t.name) FROM ({ranked}) t)"
+    return f"(SELECT group_concat(t.name, '; ') FROM ({ranked} ORDER BY rank, x.name) t)"
 
 
 def _crosswalk(alias: str, column: str) -> str:
@@ -364,7 +364,7 @@ def _create_views() -> None:
             c.date_text,
             a1.name AS actor1, a1.country AS actor1_country, a1.sector AS actor1_sector,
             a2.name AS actor2, a2.country AS actor2_country, a2.sector AS actor2_sector,
-            {_assoc(dialect, "claim_actors", "claim_id", "c.id")} AS assoc_actors,
+            {_assoc(dialect, "claim_actors", "claim_id", "c")} AS assoc_actors,
             loc.name AS location, loc.admin1, loc.country,
             loc.latitude, loc.longitude, COALESCE(loc.precision, 'unknown') AS geo_precision,
             c.fatalities_low, c.fatalities_best, c.fatalities_high,
@@ -399,7 +399,7 @@ def _create_views() -> None:
             )}
             a1.name AS actor1, a1.country AS actor1_country, a1.sector AS actor1_sector,
             a2.name AS actor2, a2.country AS actor2_country, a2.sector AS actor2_sector,
-            {_assoc(dialect, "event_actors", "event_id", "e.id")} AS assoc_actors,
+            {_assoc(dialect, "event_actors", "event_id", "e")} AS assoc_actors,
             loc.name AS location, loc.admin1, loc.country,
             loc.latitude, loc.longitude, COALESCE(loc.precision, 'unknown') AS geo_precision,
             e.fatalities_low, e.fatalities_best, e.fatalities_high,
