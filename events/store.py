@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from events import EXTRACTOR_VERSION
@@ -31,9 +31,14 @@ from events.models import (
     Location,
     Source,
 )
-from events.pipeline.doc import ActorMention, Claim as ClaimData, Document, PlaceMention
+from events.pipeline.doc import ActorMention, Document, PlaceMention
+from events.pipeline.doc import Claim as ClaimData
 
 _WS = re.compile(r"\s+")
+# Core tables: bulk inserts with RETURNING skip the ORM's per-row bookkeeping.
+_ARTICLES = Article.__table__
+_CLAIMS = Claim.__table__
+_EVENTS = Event.__table__
 
 
 def content_hash(text: str) -> str:
@@ -69,38 +74,43 @@ def store_document(session: Session, doc: Document, digest: str | None = None) -
     if find_article(session, digest) is not None:
         return None
     source_id = _source_id(session, doc.source) if doc.source else None
-    article = Article(
-        source_id=source_id,
-        external_id=doc.external_id,
-        url=doc.url,
-        title=doc.title or doc.given_title,
-        body=doc.body,
-        comments=doc.comments or None,
-        published=doc.published,
-        published_precision=doc.published_precision if doc.published else "unknown",
-        published_inferred=doc.published_inferred,
-        language=doc.language,
-        origin=doc.origin,
-        content_hash=digest,
-        warnings=doc.warnings or None,
-        extractor_version=EXTRACTOR_VERSION,
-    )
-    session.add(article)
-    session.flush()
+    article_id = session.execute(
+        insert(_ARTICLES).returning(_ARTICLES.c.id),
+        {
+            "source_id": source_id,
+            "external_id": doc.external_id,
+            "url": doc.url,
+            "title": doc.title or doc.given_title,
+            "body": doc.body,
+            "comments": doc.comments or None,
+            "published": doc.published,
+            "published_precision": doc.published_precision if doc.published else "unknown",
+            "published_inferred": doc.published_inferred,
+            "language": doc.language,
+            "origin": doc.origin,
+            "content_hash": digest,
+            "warnings": doc.warnings or None,
+            "extractor_version": EXTRACTOR_VERSION,
+        },
+    ).scalar_one()
+    if not doc.claims:
+        return Stored(article_id, 0, 0, 0)
 
     actor_ids = _actor_ids(session, _all_actor_mentions(doc))
     place_ids = _location_ids(session, [c.place for c in doc.claims if c.place])
-    new = linked = 0
-    for claim in doc.claims:
-        row = _claim_row(claim, article.id, actor_ids, place_ids)
-        session.add(row)
-        session.flush()
-        _claim_actors(session, row.id, claim, actor_ids)
-        if link_or_create_event(session, row, claim, actor_ids):
-            linked += 1
-        else:
-            new += 1
-    return Stored(article.id, len(doc.claims), new, linked)
+    rows = [_claim_row(claim, article_id, actor_ids, place_ids) for claim in doc.claims]
+    new, linked = _assign_events(session, rows, doc.claims, actor_ids)
+    claim_ids = session.execute(
+        insert(_CLAIMS).returning(_CLAIMS.c.id, sort_by_parameter_order=True), rows
+    ).scalars().all()
+    links = [
+        link
+        for claim_id, claim in zip(claim_ids, doc.claims, strict=True)
+        for link in _claim_actor_rows(claim_id, claim, actor_ids)
+    ]
+    if links:
+        session.execute(insert(ClaimActor.__table__), links)
+    return Stored(article_id, len(rows), new, linked)
 
 
 def _source_id(session: Session, name: str) -> int:
@@ -165,7 +175,8 @@ def _ids_by_key(session: Session, model: Any, keys: list[str]) -> dict[str, int]
     out: dict[str, int] = {}
     for start in range(0, len(keys), 500):
         chunk = keys[start : start + 500]
-        out.update({k: i for k, i in session.execute(select(model.key, model.id).where(model.key.in_(chunk)))})
+        rows = session.execute(select(model.key, model.id).where(model.key.in_(chunk)))
+        out.update({key: id_ for key, id_ in rows})
     return out
 
 
@@ -199,46 +210,49 @@ def principal_actors(claim: ClaimData, ids: dict[str, int]) -> tuple[int | None,
 
 def _claim_row(
     claim: ClaimData, article_id: int, actor_ids: dict[str, int], place_ids: dict[str, int]
-) -> Claim:
+) -> dict[str, Any]:
     att = claim.attribution
     date = claim.date
-    return Claim(
-        article_id=article_id,
-        section=claim.section,
-        sentence_index=claim.sentence_index,
-        char_start=claim.char_start,
-        char_end=claim.char_end,
-        sentence=claim.sentence,
-        trigger=claim.trigger[:255] if claim.trigger else None,
-        trigger_start=claim.trigger_start,
-        trigger_end=claim.trigger_end,
-        event_type=claim.event_type,
-        event_mode=claim.event_mode or None,
-        date_start=date.date_start if date else None,
-        date_end=date.date_end if date else None,
-        date_precision=date.precision if date and date.date_start else "unknown",
-        date_text=date.text[:255] if date else None,
-        actor1_id=principal_actors(claim, actor_ids)[0],
-        actor2_id=principal_actors(claim, actor_ids)[1],
-        location_id=place_ids.get(claim.place.key) if claim.place else None,
-        location_text=claim.place.text[:255] if claim.place else None,
-        fatalities_low=claim.fatalities_low,
-        fatalities_best=claim.fatalities_best,
-        fatalities_high=claim.fatalities_high,
-        claimant_id=actor_ids.get(att.claimant.key) if att.claimant else None,
-        claimant_text=att.claimant_text or (att.claimant.text if att.claimant else None),
-        relayed_by_id=actor_ids.get(att.relayed_by.key) if att.relayed_by else None,
-        relayed_by_text=(att.relayed_by_text or (att.relayed_by.text if att.relayed_by else None)),
-        claim_date=att.claim_date.date_start if att.claim_date else None,
-        modality=att.modality,
-        negated=claim.negated,
-        confidence=round(float(claim.confidence), 4),
-        rule=claim.rule[:128] if claim.rule else None,
-        extractor_version=EXTRACTOR_VERSION,
-    )
+    actor1, actor2 = principal_actors(claim, actor_ids)
+    return {
+        "article_id": article_id,
+        "event_id": None,
+        "section": claim.section,
+        "sentence_index": claim.sentence_index,
+        "char_start": claim.char_start,
+        "char_end": claim.char_end,
+        "sentence": claim.sentence,
+        "trigger": claim.trigger[:255] if claim.trigger else None,
+        "trigger_start": claim.trigger_start,
+        "trigger_end": claim.trigger_end,
+        "event_type": claim.event_type,
+        "event_mode": claim.event_mode or None,
+        "date_start": date.date_start if date else None,
+        "date_end": date.date_end if date else None,
+        "date_precision": date.precision if date and date.date_start else "unknown",
+        "date_text": date.text[:255] if date else None,
+        "actor1_id": actor1,
+        "actor2_id": actor2,
+        "location_id": place_ids.get(claim.place.key) if claim.place else None,
+        "location_text": claim.place.text[:255] if claim.place else None,
+        "fatalities_low": claim.fatalities_low,
+        "fatalities_best": claim.fatalities_best,
+        "fatalities_high": claim.fatalities_high,
+        "claimant_id": actor_ids.get(att.claimant.key) if att.claimant else None,
+        "claimant_text": att.claimant_text or (att.claimant.text if att.claimant else None),
+        "relayed_by_id": actor_ids.get(att.relayed_by.key) if att.relayed_by else None,
+        "relayed_by_text": att.relayed_by_text or (att.relayed_by.text if att.relayed_by else None),
+        "claim_date": att.claim_date.date_start if att.claim_date else None,
+        "modality": att.modality,
+        "negated": claim.negated,
+        "confidence": round(float(claim.confidence), 4),
+        "rule": claim.rule[:128] if claim.rule else None,
+        "extractor_version": EXTRACTOR_VERSION,
+    }
 
 
-def _claim_actors(session: Session, claim_id: int, claim: ClaimData, ids: dict[str, int]) -> None:
+def _claim_actor_rows(claim_id: int, claim: ClaimData, ids: dict[str, int]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
     seen: set[tuple[int, str]] = set()
     positions: dict[str, int] = {}
     for filler in claim.roles:
@@ -248,13 +262,12 @@ def _claim_actors(session: Session, claim_id: int, claim: ClaimData, ids: dict[s
         seen.add((actor_id, filler.role))
         pos = positions.get(filler.role, 0)
         positions[filler.role] = pos + 1
-        session.add(
-            ClaimActor(
-                claim_id=claim_id, actor_id=actor_id, role=filler.role, position=pos,
-                mention=filler.actor.text[:255], char_start=filler.actor.start,
-                char_end=filler.actor.end,
-            )
+        rows.append(
+            {"claim_id": claim_id, "actor_id": actor_id, "role": filler.role, "position": pos,
+             "mention": filler.actor.text[:255], "char_start": filler.actor.start,
+             "char_end": filler.actor.end}
         )  # fmt: skip
+    return rows
 
 
 #: Two claims' date intervals "overlap" if they are this close; day-precision
@@ -262,83 +275,146 @@ def _claim_actors(session: Session, claim_id: int, claim: ClaimData, ids: dict[s
 LINK_DATE_SLACK = dt.timedelta(days=1)
 
 
-def link_or_create_event(
-    session: Session, row: Claim, claim: ClaimData, actor_ids: dict[str, int]
-) -> bool:
-    """Attach the claim to a matching event, or create one; return True if linked.
+def _linkable(row: dict[str, Any]) -> bool:
+    return (
+        row["modality"] != "denied" and not row["negated"]
+        and row["date_start"] is not None and row["date_precision"] in ("day", "week")
+    )  # fmt: skip
 
-    Claims link when they share type, actors (in either direction) and place and
-    their day-or-better dates overlap. The reason is stored on the event.
-    Denied claims never create an event of their own.
-    """
-    if row.modality == "denied" or row.negated:
-        return False
-    match = None
-    if row.date_start is not None and row.date_precision in ("day", "week"):
-        lo = row.date_start - LINK_DATE_SLACK
-        hi = (row.date_end or row.date_start) + LINK_DATE_SLACK
-        same_actors = or_(
-            and_(Event.actor1_id.is_not_distinct_from(row.actor1_id),
-                 Event.actor2_id.is_not_distinct_from(row.actor2_id)),
-            and_(Event.actor1_id.is_not_distinct_from(row.actor2_id),
-                 Event.actor2_id.is_not_distinct_from(row.actor1_id)),
-        )  # fmt: skip
-        match = session.execute(
-            select(Event)
-            .where(
-                Event.event_type == row.event_type,
-                Event.status != "rejected",
-                Event.location_id.is_not_distinct_from(row.location_id),
-                Event.date_start.is_not(None),
-                Event.date_start <= hi,
-                Event.date_end >= lo,
-                same_actors,
-            )
-            .order_by(Event.id)
-            .limit(1)
-        ).scalar_one_or_none()
-    if match is not None:
-        row.event_id = match.id
-        _reconcile_fatalities(match, row)
-        return True
-    event = Event(
-        event_type=row.event_type,
-        event_mode=row.event_mode,
-        date_start=row.date_start,
-        date_end=row.date_end or row.date_start,
-        date_precision=row.date_precision,
-        actor1_id=row.actor1_id,
-        actor2_id=row.actor2_id,
-        location_id=row.location_id,
-        fatalities_low=row.fatalities_low,
-        fatalities_best=row.fatalities_best,
-        fatalities_high=row.fatalities_high,
-        status="auto",
-        link_reason="first claim",
-        extractor_version=EXTRACTOR_VERSION,
+
+def _matches(event: dict[str, Any], row: dict[str, Any]) -> bool:
+    """Tell whether a claim describes the same happening as an event (see _assign_events)."""
+    lo = row["date_start"] - LINK_DATE_SLACK
+    hi = (row["date_end"] or row["date_start"]) + LINK_DATE_SLACK
+    pair = {event["actor1_id"], event["actor2_id"]}
+    return (
+        event["event_type"] == row["event_type"]
+        and event["location_id"] == row["location_id"]
+        and event["date_start"] is not None
+        and event["date_start"] <= hi
+        and event["date_end"] >= lo
+        and pair == {row["actor1_id"], row["actor2_id"]}
     )
-    session.add(event)
-    session.flush()
-    row.event_id = event.id
-    done: set[tuple[int, str]] = set()
-    for role in ("source", "target", "assoc"):
-        for pos, mention in enumerate(claim.actors(role)):  # type: ignore[arg-type]
-            actor_id = actor_ids.get(mention.key)
-            if actor_id is None or (actor_id, role) in done:
+
+
+def _assign_events(
+    session: Session, rows: list[dict[str, Any]], claims: list[ClaimData], actor_ids: dict[str, int]
+) -> tuple[int, int]:
+    """Set each claim row's event_id: a matching stored event, or a new one.
+
+    Claims link when they share type, actors (in either order) and place and
+    their day-or-week dates overlap (within LINK_DATE_SLACK). Denied claims and
+    claims without such a date get an event of their own (denied: none). The
+    reason is stored on the event. Returns (new events, claims linked).
+    """
+    planned: list[dict[str, Any]] = []  # new events of this article, in claim order
+    owners: list[int | None] = []  # index into planned, or None (linked/denied)
+    new = linked = 0
+    for row in rows:
+        owners.append(None)
+        if row["modality"] == "denied" or row["negated"]:
+            continue
+        if _linkable(row):
+            match = next((e for e in planned if e["date_start"] and _matches(e, row)), None)
+            if match is not None:
+                owners[-1] = planned.index(match)
+                _reconcile(match, row)
+                linked += 1
                 continue
-            done.add((actor_id, role))
-            session.add(EventActor(event_id=event.id, actor_id=actor_id, role=role, position=pos))
-    return False
+            stored = _stored_match(session, row)
+            if stored is not None:
+                row["event_id"] = stored
+                linked += 1
+                continue
+        planned.append(_event_row(row))
+        owners[-1] = len(planned) - 1
+        new += 1
+    if planned:
+        ids = session.execute(
+            insert(_EVENTS).returning(_EVENTS.c.id, sort_by_parameter_order=True), planned
+        ).scalars().all()
+        members: list[dict[str, Any]] = []
+        done: set[tuple[int, int, str]] = set()
+        for row, claim, owner in zip(rows, claims, owners, strict=True):
+            if owner is None:
+                continue
+            row["event_id"] = ids[owner]
+            for role in ("source", "target", "assoc"):
+                for pos, mention in enumerate(claim.actors(role)):  # type: ignore[arg-type]
+                    actor_id = actor_ids.get(mention.key)
+                    if actor_id is not None and (ids[owner], actor_id, role) not in done:
+                        done.add((ids[owner], actor_id, role))
+                        members.append({"event_id": ids[owner], "actor_id": actor_id,
+                                        "role": role, "position": pos})  # fmt: skip
+        if members:
+            session.execute(insert(EventActor.__table__), members)
+    return new, linked
 
 
-def _reconcile_fatalities(event: Event, row: Claim) -> None:
+def _event_row(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "event_type": row["event_type"],
+        "event_mode": row["event_mode"],
+        "date_start": row["date_start"],
+        "date_end": row["date_end"] or row["date_start"],
+        "date_precision": row["date_precision"],
+        "actor1_id": row["actor1_id"],
+        "actor2_id": row["actor2_id"],
+        "location_id": row["location_id"],
+        "fatalities_low": row["fatalities_low"],
+        "fatalities_best": row["fatalities_best"],
+        "fatalities_high": row["fatalities_high"],
+        "status": "auto",
+        "link_reason": "first claim",
+        "extractor_version": EXTRACTOR_VERSION,
+    }
+
+
+def _stored_match(session: Session, row: dict[str, Any]) -> int | None:
+    """Find a stored event for the claim; reconcile its fatalities; return its id."""
+    lo = row["date_start"] - LINK_DATE_SLACK
+    hi = (row["date_end"] or row["date_start"]) + LINK_DATE_SLACK
+    a1, a2 = row["actor1_id"], row["actor2_id"]
+    same_actors = or_(
+        and_(Event.actor1_id.is_not_distinct_from(a1), Event.actor2_id.is_not_distinct_from(a2)),
+        and_(Event.actor1_id.is_not_distinct_from(a2), Event.actor2_id.is_not_distinct_from(a1)),
+    )
+    event = session.execute(
+        select(
+            Event.id, Event.fatalities_low, Event.fatalities_best, Event.fatalities_high,
+            Event.link_reason,
+        )
+        .where(
+            Event.event_type == row["event_type"],
+            Event.status != "rejected",
+            Event.location_id.is_not_distinct_from(row["location_id"]),
+            Event.date_start.is_not(None),
+            Event.date_start <= hi,
+            Event.date_end >= lo,
+            same_actors,
+        )
+        .order_by(Event.id)
+        .limit(1)
+    ).first()
+    if event is None:
+        return None
+    values: dict[str, Any] = {
+        "fatalities_low": event.fatalities_low, "fatalities_best": event.fatalities_best,
+        "fatalities_high": event.fatalities_high, "link_reason": event.link_reason,
+    }  # fmt: skip
+    _reconcile(values, row)
+    session.execute(update(Event).where(Event.id == event.id).values(**values))
+    return event.id
+
+
+def _reconcile(event: dict[str, Any], row: dict[str, Any]) -> None:
     """Keep the most conservative figures across linked claims (ACLED's rule)."""
 
     def pick(a: int | None, b: int | None, choose: Any) -> int | None:
         present = [v for v in (a, b) if v is not None]
         return choose(present) if present else None
 
-    event.fatalities_low = pick(event.fatalities_low, row.fatalities_low, min)
-    event.fatalities_best = pick(event.fatalities_best, row.fatalities_best, min)
-    event.fatalities_high = pick(event.fatalities_high, row.fatalities_high, max)
-    event.link_reason = "same type, actors, place and overlapping dates"
+    event["fatalities_low"] = pick(event["fatalities_low"], row["fatalities_low"], min)
+    event["fatalities_best"] = pick(event["fatalities_best"], row["fatalities_best"], min)
+    event["fatalities_high"] = pick(event["fatalities_high"], row["fatalities_high"], max)
+    event["link_reason"] = "same type, actors, place and overlapping dates"

@@ -120,15 +120,15 @@ def test_a_failure_while_storing_leaves_no_half_article(db: str, monkeypatch, tm
     import events.store as store
 
     calls = {"n": 0}
-    original = store._claim_actors
+    original = store._claim_actor_rows
 
     def failing(*args, **kwargs):  # type: ignore[no-untyped-def]
         calls["n"] += 1
-        if calls["n"] == 2:  # after the article and a first claim were written
+        if calls["n"] == 2:  # after the article, its events and claims were written
             raise OperationalError("INSERT", {}, Exception("disk I/O error"))
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(store, "_claim_actors", failing)
+    monkeypatch.setattr(store, "_claim_actor_rows", failing)
     database = open_database(db)
     try:
         doc = load_bytes(STORY.encode(), origin="story.txt", overrides=Overrides())
@@ -137,7 +137,7 @@ def test_a_failure_while_storing_leaves_no_half_article(db: str, monkeypatch, tm
         assert "disk I/O error" in outcome.message
         for table in ("articles", "claims", "claim_actors", "events"):
             assert count(db, table) == 0, table
-        monkeypatch.setattr(store, "_claim_actors", original)
+        monkeypatch.setattr(store, "_claim_actor_rows", original)
         doc = load_bytes(STORY.encode(), origin="story.txt", overrides=Overrides())
         assert ingest_one(database, doc).status == "stored"
         assert count(db, "articles") == 1
