@@ -34,7 +34,8 @@ def eval_command(dataset: str, data_dir: Path | None, limit: int | None, fmt: st
     if not data_dir.is_dir():
         raise click.UsageError(f"gold data folder {data_dir} not found: pass --data")
     report = evaluate(dataset, data_dir, limit)
-    rows = [s.as_row() for s in report.scores.values()]
+    scores = sorted(report.scores.values(), key=lambda s: (":" in s.field, s.field))
+    rows = [s.as_row() for s in scores]
     columns = list(rows[0]) if rows else ["field"]
     render(columns, ([r[c] for c in columns] for r in rows), fmt, headers=headers)
     for note in report.notes:

@@ -38,18 +38,25 @@ class Score:
     def accuracy(self) -> float:
         return self.correct / self.total if self.total else 0.0
 
+    @property
+    def is_accuracy(self) -> bool:
+        """True for fields scored as accuracy (one prediction per gold item)."""
+        return self.total > 0 and not (self.tp or self.fp or self.fn)
+
     def as_row(self) -> dict[str, object]:
+        """Return the score as a row; metrics that do not apply are None (empty cells)."""
+        acc = self.is_accuracy
         return {
             "field": self.field,
-            "precision": round(self.precision, 4),
-            "recall": round(self.recall, 4),
-            "f1": round(self.f1, 4),
-            "accuracy": round(self.accuracy, 4),
-            "tp": self.tp,
-            "fp": self.fp,
-            "fn": self.fn,
-            "correct": self.correct,
-            "total": self.total,
+            "precision": None if acc else round(self.precision, 4),
+            "recall": None if acc else round(self.recall, 4),
+            "f1": None if acc else round(self.f1, 4),
+            "accuracy": round(self.accuracy, 4) if acc else None,
+            "tp": None if acc else self.tp,
+            "fp": None if acc else self.fp,
+            "fn": None if acc else self.fn,
+            "correct": self.correct if acc else None,
+            "total": self.total if acc else None,
         }
 
 
