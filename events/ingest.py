@@ -19,8 +19,9 @@ from events.store import content_hash, find_article, store_document
 
 log = logging.getLogger(__name__)
 
-#: File endings the loader understands; others in a directory are skipped quietly.
-SUPPORTED_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".json", ".jsonl", ".ndjson")
+#: File endings picked up when a directory is ingested; others (README.md, images)
+#: are skipped quietly. A file named explicitly is loaded whatever its ending.
+SUPPORTED_SUFFIXES = (".txt", ".text", ".html", ".htm", ".json", ".jsonl", ".ndjson")
 
 
 @dataclass
