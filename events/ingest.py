@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import glob
 import logging
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from events.db import Database
 from events.errors import EventsError, InputError
@@ -126,55 +127,148 @@ def extract(doc: Document) -> Document:
     return run(doc)
 
 
+def _extract_in_worker(doc: Document) -> tuple[Document, str | None]:
+    """Extract in a worker process; return the error text instead of raising."""
+    try:
+        return extract(doc), None
+    except EventsError as exc:
+        return doc, str(exc)
+
+
+def warm_up() -> None:
+    """Build the dictionaries and automata once (before forking workers, so they share them)."""
+    from events.pipeline.load import Overrides, load_bytes
+
+    sample = b"Russian troops attacked rebels in Aleppo on 3 May 2001, officials said."
+    extract(load_bytes(sample, origin="warm-up", overrides=Overrides()))
+
+
+#: Documents in flight per worker: enough to keep workers busy while the
+#: writer commits, small enough that memory stays flat on huge inputs.
+IN_FLIGHT_PER_WORKER = 4
+
+#: A PostgreSQL deadlock or serialisation failure between concurrent ingests
+#: is retried this many times before the article is reported as failed.
+STORE_RETRIES = 3
+
+
 def ingest(
     database: Database,
     items: Iterable[Document | InputError],
     *,
+    workers: int = 1,
     on_outcome: Callable[[Outcome], None] | None = None,
 ) -> Summary:
-    """Extract and store every document; a failure loses only its own article."""
+    """Extract and store every document; a failure loses only its own article.
+
+    With ``workers`` > 1, extraction runs in that many processes while this
+    process alone writes, one transaction per article.
+    """
     summary = Summary()
-    for item in items:
-        outcome = ingest_one(database, item)
+
+    def record(outcome: Outcome) -> None:
         if outcome.status == "stored":
             summary.events_new += outcome.events
             summary.events_linked += outcome.claims - outcome.events
         summary.add(outcome)
         if on_outcome:
             on_outcome(outcome)
+
+    if workers <= 1:
+        for item in items:
+            record(ingest_one(database, item))
+        return summary
+
+    import multiprocessing
+    from collections import deque
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    warm_up()  # forked workers inherit the built dictionaries
+    context = multiprocessing.get_context("fork")
+    pending: deque[tuple[Document | InputError, Future[tuple[Document, str | None]] | None]]
+    pending = deque()
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+
+        def drain(limit: int) -> None:
+            while len(pending) > limit:
+                item, future = pending.popleft()
+                if future is None:
+                    record(_precheck_outcome(item))
+                    continue
+                doc, error = future.result()
+                record(_store_outcome(database, doc, error))
+
+        for item in items:
+            if isinstance(item, InputError) or _already_stored(database, item):
+                pending.append((item, None))
+            else:
+                pending.append((item, pool.submit(_extract_in_worker, item)))
+            drain(workers * IN_FLIGHT_PER_WORKER)
+        drain(0)
     return summary
+
+
+def _already_stored(database: Database, doc: Document) -> bool:
+    with database.session() as session:
+        return find_article(session, content_hash(doc.raw)) is not None
+
+
+def _precheck_outcome(item: Document | InputError) -> Outcome:
+    if isinstance(item, InputError):
+        return Outcome(_origin_of(item), "failed", str(item))
+    return Outcome(item.origin, "skipped", "already stored (same text)")
 
 
 def ingest_one(database: Database, item: Document | InputError) -> Outcome:
     """Ingest one document in one transaction and say what happened."""
-    if isinstance(item, InputError):
-        return Outcome(_origin_of(item), "failed", str(item))
-    doc = item
-    digest = content_hash(doc.raw)
-    with database.session() as session:
-        if find_article(session, digest) is not None:
-            return Outcome(doc.origin, "skipped", "already stored (same text)")
+    if isinstance(item, InputError) or _already_stored(database, item):
+        return _precheck_outcome(item)
     try:
-        extract(doc)
+        extract(item)
     except EventsError as exc:
-        return Outcome(doc.origin, "failed", str(exc))
+        return Outcome(item.origin, "failed", str(exc))
+    return _store_outcome(database, item, None)
+
+
+def _store_outcome(database: Database, doc: Document, error: str | None) -> Outcome:
+    """Store an extracted document in one transaction (retrying lock conflicts)."""
+    if error is not None:
+        return Outcome(doc.origin, "failed", error)
     if not doc.body.strip() and not doc.title.strip():
         return Outcome(doc.origin, "failed", "no article text left after cleaning")
-    try:
-        with database.session() as session, session.begin():
-            stored = store_document(session, doc, digest)
-    except IntegrityError:
-        # Another process stored the same text between our check and insert.
-        return Outcome(doc.origin, "skipped", "already stored (same text)")
-    except SQLAlchemyError as exc:
-        # The transaction was rolled back: nothing of this article is stored.
-        return Outcome(doc.origin, "failed", f"database error, article not stored: {_first_line(exc)}")
+    digest = content_hash(doc.raw)
+    for attempt in range(1, STORE_RETRIES + 1):
+        try:
+            with database.session() as session, session.begin():
+                stored = store_document(session, doc, digest)
+            break
+        except IntegrityError:
+            # Another process stored the same text between our check and insert.
+            return Outcome(doc.origin, "skipped", "already stored (same text)")
+        except OperationalError as exc:
+            if attempt < STORE_RETRIES and _is_transient(exc):
+                time.sleep(0.05 * attempt)
+                continue
+            return _db_failure(doc, exc)
+        except SQLAlchemyError as exc:
+            return _db_failure(doc, exc)
     if stored is None:
         return Outcome(doc.origin, "skipped", "already stored (same text)")
     return Outcome(
         doc.origin, "stored", article_id=stored.article_id, claims=stored.claims,
         events=stored.events_new, warnings=list(doc.warnings),
     )  # fmt: skip
+
+
+def _db_failure(doc: Document, exc: SQLAlchemyError) -> Outcome:
+    # The transaction was rolled back: nothing of this article is stored.
+    return Outcome(doc.origin, "failed", f"database error, article not stored: {_first_line(exc)}")
+
+
+def _is_transient(exc: OperationalError) -> bool:
+    """Tell whether a concurrent writer caused the error (worth a retry)."""
+    code = getattr(exc.orig, "sqlstate", None)
+    return code in ("40001", "40P01") or "database is locked" in str(exc.orig)
 
 
 def _first_line(exc: SQLAlchemyError) -> str:

@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import Date, Integer, and_, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from events import EXTRACTOR_VERSION
@@ -39,6 +39,31 @@ _WS = re.compile(r"\s+")
 _ARTICLES = Article.__table__
 _CLAIMS = Claim.__table__
 _EVENTS = Event.__table__
+_SET_PARENT = (
+    update(Actor.__table__)
+    .where(Actor.__table__.c.id == bindparam("child"), Actor.__table__.c.parent_id.is_(None))
+    .values(parent_id=bindparam("parent"))
+)
+# One compiled statement for every event look-up (see _stored_match).
+_EVENT_MATCH = (
+    select(Event.id, Event.fatalities_low, Event.fatalities_best, Event.fatalities_high)
+    .where(
+        Event.event_type == bindparam("type"),
+        Event.status != "rejected",
+        Event.location_id.is_not_distinct_from(bindparam("loc", type_=Integer)),
+        Event.date_start.is_not(None),
+        Event.date_start <= bindparam("hi", type_=Date),
+        Event.date_end >= bindparam("lo", type_=Date),
+        or_(
+            and_(Event.actor1_id.is_not_distinct_from(bindparam("a1", type_=Integer)),
+                 Event.actor2_id.is_not_distinct_from(bindparam("a2", type_=Integer))),
+            and_(Event.actor1_id.is_not_distinct_from(bindparam("a2", type_=Integer)),
+                 Event.actor2_id.is_not_distinct_from(bindparam("a1", type_=Integer))),
+        ),
+    )
+    .order_by(Event.id)
+    .limit(1)
+)  # fmt: skip
 
 
 def content_hash(text: str) -> str:
@@ -142,16 +167,19 @@ def _actor_ids(session: Session, mentions: list[ActorMention]) -> dict[str, int]
         for m in by_key.values()
     ]  # fmt: skip
     insert_ignore(session, Actor.__table__, rows)  # type: ignore[arg-type]
-    ids = _ids_by_key(session, Actor, list(by_key))
     parents = {m.parent_key for m in by_key.values() if m.parent_key}
-    parent_ids = _ids_by_key(session, Actor, list(parents)) if parents else {}
-    for m in by_key.values():
-        if m.parent_key in parent_ids and m.parent_key != m.key:
-            session.execute(
-                update(Actor)
-                .where(Actor.id == ids[m.key], Actor.parent_id.is_(None))
-                .values(parent_id=parent_ids[m.parent_key])
-            )
+    found = session.execute(
+        select(Actor.key, Actor.id, Actor.parent_id).where(Actor.key.in_(set(by_key) | parents))
+    ).all()
+    ids = {key: id_ for key, id_, _ in found}
+    orphans = {key for key, _, parent in found if parent is None}
+    links = [
+        {"child": ids[m.key], "parent": ids[m.parent_key]}
+        for m in by_key.values()
+        if m.key in orphans and m.parent_key in ids and m.parent_key != m.key
+    ]
+    if links:
+        session.execute(_SET_PARENT, links)
     aliases = []
     for m in mentions:
         for form in {m.text, *m.aliases}:
@@ -372,39 +400,26 @@ def _event_row(row: dict[str, Any]) -> dict[str, Any]:
 
 def _stored_match(session: Session, row: dict[str, Any]) -> int | None:
     """Find a stored event for the claim; reconcile its fatalities; return its id."""
-    lo = row["date_start"] - LINK_DATE_SLACK
-    hi = (row["date_end"] or row["date_start"]) + LINK_DATE_SLACK
-    a1, a2 = row["actor1_id"], row["actor2_id"]
-    same_actors = or_(
-        and_(Event.actor1_id.is_not_distinct_from(a1), Event.actor2_id.is_not_distinct_from(a2)),
-        and_(Event.actor1_id.is_not_distinct_from(a2), Event.actor2_id.is_not_distinct_from(a1)),
-    )
     event = session.execute(
-        select(
-            Event.id, Event.fatalities_low, Event.fatalities_best, Event.fatalities_high,
-            Event.link_reason,
-        )
-        .where(
-            Event.event_type == row["event_type"],
-            Event.status != "rejected",
-            Event.location_id.is_not_distinct_from(row["location_id"]),
-            Event.date_start.is_not(None),
-            Event.date_start <= hi,
-            Event.date_end >= lo,
-            same_actors,
-        )
-        .order_by(Event.id)
-        .limit(1)
+        _EVENT_MATCH,
+        {
+            "type": row["event_type"],
+            "loc": row["location_id"],
+            "lo": row["date_start"] - LINK_DATE_SLACK,
+            "hi": (row["date_end"] or row["date_start"]) + LINK_DATE_SLACK,
+            "a1": row["actor1_id"],
+            "a2": row["actor2_id"],
+        },
     ).first()
     if event is None:
         return None
     values: dict[str, Any] = {
         "fatalities_low": event.fatalities_low, "fatalities_best": event.fatalities_best,
-        "fatalities_high": event.fatalities_high, "link_reason": event.link_reason,
+        "fatalities_high": event.fatalities_high, "link_reason": None,
     }  # fmt: skip
     _reconcile(values, row)
-    session.execute(update(Event).where(Event.id == event.id).values(**values))
-    return event.id
+    session.execute(update(_EVENTS).where(_EVENTS.c.id == event.id).values(**values))
+    return int(event.id)
 
 
 def _reconcile(event: dict[str, Any], row: dict[str, Any]) -> None:
