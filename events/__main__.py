@@ -1,0 +1,5 @@
+"""Allow ``python -m events``."""
+
+from events.cli.main import main
+
+main()
