@@ -46,8 +46,12 @@ def corpus(data: Path, words: int) -> list[str]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--data", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data"
+    )
     parser.add_argument("--words", type=int, default=600)
     parser.add_argument("--limit", type=int, default=None)
     args = parser.parse_args()
@@ -80,8 +84,11 @@ def main() -> int:
         admin.init(db_path)
         init_s = time.perf_counter() - t0
         database = open_database(db_path)
-        warm = load_bytes(b"Russian troops attacked rebels in Aleppo on 3 May 2001, officials said.",
-                         origin="warm", overrides=Overrides())
+        warm = load_bytes(
+            b"Russian troops attacked rebels in Aleppo on 3 May 2001, officials said.",
+            origin="warm",
+            overrides=Overrides(),
+        )
         ingest_one(database, warm)
         sentences = 0
         t0 = time.perf_counter()

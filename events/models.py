@@ -200,6 +200,8 @@ class Event(_Coded, Base):
     __table_args__ = (
         CheckConstraint(_in("date_precision", DATE_PRECISIONS), name="date_precision"),
         CheckConstraint(_in("status", EVENT_STATUSES), name="status"),
+        # Country (through the location) and period: migration 0002.
+        Index("ix_events_location_date", "location_id", "date_start"),
     )
 
     id: Mapped[intpk]
@@ -244,6 +246,8 @@ class Claim(_Coded, Base):
         CheckConstraint(_in("modality", MODALITIES), name="modality"),
         CheckConstraint(_in("section", SECTIONS), name="section"),
         Index("ix_claims_article_sentence", "article_id", "sentence_index"),
+        # Country (through the location) and period: migration 0002.
+        Index("ix_claims_location_date", "location_id", "date_start"),
     )
 
     id: Mapped[intpk]
