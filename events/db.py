@@ -313,12 +313,13 @@ def check_models(url: str) -> list[str]:
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
-    from events.models import Base
+    from events.models import Base, include_object
 
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
-            ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+            opts = {"compare_type": True, "include_object": include_object}
+            ctx = MigrationContext.configure(conn, opts=opts)
             return [repr(d) for d in compare_metadata(ctx, Base.metadata)]
     finally:
         engine.dispose()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from events.db import connect_for_migrations
-from events.models import Base
+from events.models import Base, include_object
 
 config = context.config
 target_metadata = Base.metadata
@@ -16,6 +16,7 @@ def _configure(connection) -> None:  # type: ignore[no-untyped-def]
         connection=connection,
         target_metadata=target_metadata,
         compare_type=True,
+        include_object=include_object,
         # SQLite cannot ALTER most things in place; batch mode copies the table.
         # PostgreSQL alters in place, so batch mode is off there.
         render_as_batch=connection.dialect.name == "sqlite",

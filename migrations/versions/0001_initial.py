@@ -254,6 +254,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     for view in ("events_flat", "claims_flat"):
         op.execute(f"DROP VIEW IF EXISTS {view}")
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP FUNCTION IF EXISTS events_iso_date(date)")
     with op.batch_alter_table('claim_actors', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_claim_actors_claim_id'))
         batch_op.drop_index(batch_op.f('ix_claim_actors_actor_id'))
@@ -316,8 +318,19 @@ def downgrade() -> None:
 def _iso(dialect: str, column: str) -> str:
     """Render a DATE column as 'YYYY-MM-DD' text on either engine."""
     if dialect == "postgresql":
-        return f"to_char({column}, 'YYYY-MM-DD')"
+        return f"events_iso_date({column})"
     return column  # SQLAlchemy stores SQLite dates as ISO text already
+
+
+# to_char() is only STABLE (some formats depend on settings), so no index could
+# serve a filter on the views' text dates. This format depends on none: wrapped
+# in an IMMUTABLE function (not inlined, so index expressions match), migration
+# 0002 can index it and `date_start >= '2022-03-01'` on a view uses the index.
+ISO_DATE_FUNCTION = """
+CREATE OR REPLACE FUNCTION events_iso_date(d date) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+AS $$ SELECT to_char(d, 'YYYY-MM-DD') $$
+"""
 
 
 def _assoc(dialect: str, link_table: str, key: str, owner: str) -> str:
@@ -341,6 +354,8 @@ def _crosswalk(alias: str, column: str) -> str:
 
 def _create_views() -> None:
     dialect = op.get_bind().dialect.name
+    if dialect == "postgresql":
+        op.execute(ISO_DATE_FUNCTION)
     coded = """
         {type_}.event_type, {type_}.event_mode,
         {acled}, {acled_sub}, {cameo},
