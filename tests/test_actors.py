@@ -361,3 +361,57 @@ def test_plover_source_actor_country_recall_floor() -> None:
     assert hit / total >= PLOVER_SOURCE_COUNTRY_RECALL_FLOOR, (
         f"recall {hit}/{total} = {hit / total:.3f}"
     )
+
+
+def test_bare_state_agent_takes_the_article_s_dominant_country() -> None:
+    found = actors_of(
+        ["Malian troops clashed with rebels near Gao.", "Mali's government said the army had lost four men."],
+        ["Police later closed the road."],
+    )
+    army = next(a for a in found if a.text == "army")
+    police = next(a for a in found if a.text == "Police")
+    assert (army.key, army.name, army.rule) == ("MLI:MIL", "Military (Mali)", "article-context")
+    assert police.key == "MLI:COP"
+    rebels = next(a for a in found if a.text == "rebels")
+    assert rebels.country is None  # a non-state group is not given the setting's country
+
+
+def test_article_context_needs_a_dominant_country() -> None:
+    found = actors_of(["Russia and Ukraine exchanged prisoners.", "Turkey hosted the talks; the army said little."])
+    assert next(a for a in found if a.text == "army").country is None
+
+
+def test_article_context_needs_more_than_one_mention() -> None:
+    found = actors_of(["Chad closed the border.", "The army said it would stay."])
+    assert next(a for a in found if a.text == "army").country is None
+
+
+def test_its_soldiers_belong_to_the_possessor() -> None:
+    found = by_text(
+        actors_of(
+            ["The Malian army said its soldiers had killed 20 militants.", "Hamas said its fighters fired rockets."]
+        )
+    )
+    assert (found["soldiers"].key, found["soldiers"].rule) == ("MLI:MIL", "possessive")
+    assert found["fighters"].key == "org:hamas"
+
+
+def test_capital_after_of_is_a_place_not_the_government() -> None:
+    found = by_text(actors_of(["The RSF shelled districts of Khartoum.", "Khartoum rejected the plan."]))
+    assert "Khartoum" in found and found["Khartoum"].key == "SDN"  # only the second, a metonym
+    assert sum(1 for a in actors_of(["The RSF shelled districts of Khartoum."]) if a.key == "SDN") == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("The RSF shelled the city.", "org:rsf"),
+        ("The SAF said it repelled the attack.", "SDN:MIL"),
+        ("JNIM fighters attacked the convoy.", "org:jnim"),
+        ("The Tatmadaw bombed the village.", "MMR:MIL"),
+        ("Armed men abducted students.", "REB"),
+        ("According to a local medical group, 12 died.", "NGO"),
+    ],
+)
+def test_common_acronyms_and_agent_phrases_resolve(text: str, key: str) -> None:
+    assert key in {a.key for a in actors_of([text])}

@@ -43,6 +43,8 @@ MODALITY_RANK: dict[str, int] = {
     "alleged": 3,
     "denied": 4,
 }
+#: Cue kinds whose modality colours the sentence ("claimed responsibility" is a claim too).
+HEDGING_KINDS = frozenset({"modality", "condition", "agentive"})
 #: Actor kinds that can speak. Places used as metonyms ("Ankara said") are states.
 SPEAKING_KINDS = frozenset(
     {"person", "government", "state", "military", "armed_group", "organisation", "media"}
@@ -56,6 +58,12 @@ _FUNCTION_WORDS = frozenset(
     "out up down off".split()
 )
 GAP = r"(?:\s+\S+){0,4}?\s+"
+#: The start of a clause, then at most two determiners or adjectives a speaking group takes.
+_CLAUSE_OPENING = re.compile(
+    r"(?:^|[,;:“\"(—–])\s*(?:(?:the|some|several|many|other|local|two|three|four|five|a|few|"
+    r"angry|frightened|terrified|displaced)\s+){0,2}$",
+    re.IGNORECASE,
+)
 WORD_CHARS = r"[\w'’-]"
 
 
@@ -194,7 +202,7 @@ class Cue:
     """One row of ``seeds/cues.tsv``."""
 
     phrase: str
-    kind: str  # report, relay, modality, condition, negation, speech
+    kind: str  # report, relay, modality, condition, negation, speech, agentive
     modality: str
     speaker: str  # before, after, inside, object, none
     demand: str  # "", yes, negated
@@ -220,7 +228,7 @@ class _Lexicon:
     index: PhraseIndex
 
 
-_KINDS = {"report", "relay", "modality", "condition", "negation", "speech"}
+_KINDS = {"report", "relay", "modality", "condition", "negation", "speech", "agentive"}
 
 
 @functools.cache
@@ -275,6 +283,18 @@ def _can_speak(actor: ActorMention) -> bool:
     return actor.kind in SPEAKING_KINDS or actor.kind not in {"population", "place"}
 
 
+def _population_speaker(text: str, base: int, actor: ActorMention) -> bool:
+    """Return True when a population group opens its own clause ("..., residents said").
+
+    Witnesses speak in news text, but a population noun is far more often the object of the
+    event ("killing five civilians, said the army"): it speaks only at the start of a clause,
+    after at most a few determiners ("Local residents said", ", several witnesses said").
+    """
+    if actor.kind != "population":
+        return False
+    return bool(_CLAUSE_OPENING.search(text[: actor.start - base]))
+
+
 def _prefer(actors: list[ActorMention], key_pos: int, before: bool) -> ActorMention | None:
     """Return the actor closest to ``key_pos``; among ties prefer persons, then longer text."""
     if not actors:
@@ -291,7 +311,7 @@ def speaker_before(text: str, base: int, cue_start: int, actors: list[ActorMenti
     """Return the actor that ends right before ``cue_start`` (the subject of "said")."""
     candidates = []
     for a in actors:
-        if a.end > cue_start or not _can_speak(a):
+        if a.end > cue_start or not (_can_speak(a) or _population_speaker(text, base, a)):
             continue
         gap = text[a.end - base : cue_start - base]
         if re.search(r"[.;:!?\"“”]", gap):
@@ -305,7 +325,7 @@ def speaker_after(text: str, base: int, cue_end: int, actors: list[ActorMention]
     """Return the actor that starts right after ``cue_end`` ("according to X", "said X")."""
     candidates = []
     for a in actors:
-        if a.start < cue_end or not _can_speak(a):
+        if a.start < cue_end or not (_can_speak(a) or a.kind == "population"):
             continue
         gap = text[cue_end - base : a.start - base]
         if re.search(r"[.;:!?\"“”]", gap):
@@ -367,11 +387,11 @@ def attribute_sentence(
     cues = find_cues(text, base)
     cues = [c for c in cues if not _inside_date(c, dates) and not inside_actor(c, actors)]
     att = Attribution()
-    att.modality = strongest(c.cue.modality for c in cues if c.cue.kind in {"modality", "condition"})
+    att.modality = strongest(c.cue.modality for c in cues if c.cue.kind in HEDGING_KINDS)
     main: CueMatch | None = None
     for cue in cues:
         kind, where = cue.cue.kind, cue.cue.speaker
-        if kind not in {"report", "relay", "modality"} or where == "none":
+        if kind not in {"report", "relay", "modality", "agentive"} or where == "none":
             continue
         speaker, relay = _resolve(cue, text, base, actors)
         if relay is not None and att.relayed_by is None:

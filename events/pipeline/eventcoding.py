@@ -29,7 +29,14 @@ from dataclasses import dataclass
 
 from events.dates import DateInterval, ongoing_interval
 from events.errors import SeedError
-from events.pipeline.claims import CueMatch, PhraseIndex, find_cues, inside_actor, strongest
+from events.pipeline.claims import (
+    HEDGING_KINDS,
+    CueMatch,
+    PhraseIndex,
+    find_cues,
+    inside_actor,
+    strongest,
+)
 from events.pipeline.doc import (
     ActorMention,
     Attribution,
@@ -94,6 +101,24 @@ CONF_PLACE = 0.05
 CONF_EMBEDDED = -0.15  # a trigger inside the complement of another event ("condemned the attack")
 CONF_NEGATED = -0.2
 CONF_GENERIC = -0.1  # weak triggers marked "low specificity" in the lexicon notes
+#: A claim with no actor (in a role or as claimant), no date, no place and no figure says only
+#: that something of a type happened somewhere ("Talks" as a headline): it loses this much ...
+CONF_BARE = -0.2
+#: ... and claims below this confidence are dropped. With the weights above a bare one-word
+#: trigger scores 0.15 (dropped) and a bare specific one ("a roadside bomb exploded") 0.3 or
+#: more (kept, flagged by its low confidence); anything with an actor, date or place scores 0.4+.
+MIN_CLAIM_CONFIDENCE = 0.2
+#: Sentences back in which an earlier event of the same type lends its date to a physical event
+#: reported without one ("clashed on Saturday. The army said ... it had killed 20"): the report
+#: of the event follows its narration closely in wire copy; further back it may be another event.
+CONTEXT_DATE_MAX_SENTENCES = 3
+#: Reporting verbs that take a clause ("said a bomb exploded"): the speaker is the agent of the
+#: reported event only through a pronoun ("said it had expelled"), never by mere adjacency, unlike
+#: performative verbs ("declared a state of siege").
+CLAUSAL_REPORT_VERBS = frozenset(
+    "said says say told tells added noted stated explained wrote reported reports confirmed "
+    "stressed insisted".split()
+)
 #: The first event of a sentence that has a subject is its main predicate ("Libya has offered to
 #: hand over two nationals suspected of blowing up a plane" is an offer, not a bombing).
 CONF_MAIN = 0.1
@@ -115,7 +140,15 @@ _ATTACHED_AFTER = re.compile(r"^\s*(?:of|in|from)\s+(?:the\s+)?$", re.I)
 _ATTACHED_BEFORE = re.compile(r"^(?:['’]s)?\s*$")
 #: Sectors of actors that have no country by nature.
 NONSTATE_SECTORS = frozenset({"IGO", "NGO", "MNC"})
-_PRONOUN_SUBJECT = re.compile(r"\b(?:it|he|she|they|we)\b", re.I)
+_PRONOUN_SUBJECT = re.compile(
+    r"\b(?:it|he|she|they|we|the (?:group|movement|organi[sz]ation|militia|force))\b", re.I
+)
+#: Words opening an adjunct whose gerund shares the main clause's subject ("after fighting").
+_ADJUNCT_WORDS = frozenset({"after", "before", "while", "when", "since"})
+#: Physical events: their date is when they happened, never when somebody spoke about them.
+PHYSICAL_TYPES = frozenset(
+    {"ASSAULT", "COERCE", "MOBILIZE", "PROTEST", "RETREAT", "AID", "SANCTION", "COOPERATE"}
+)
 _BOTH_SIDES = re.compile(r"\b(?:both sides|either side|the two sides|each other|both parties)\b", re.I)
 _PARTICIPLE_IRREGULAR = frozenset(
     "shot slain struck fought met sworn hit seized taken retaken overtaken beaten hurt sent "
@@ -160,7 +193,7 @@ class _TriggerLexicon:
     index: PhraseIndex
 
 
-_VOICES = {"", "reciprocal", "theme", "undergoer", "control", "deontic"}
+_VOICES = {"", "reciprocal", "theme", "undergoer", "control", "deontic", "allege"}
 
 
 @functools.cache
@@ -405,6 +438,8 @@ def _clause(s: _Sent, trig: TriggerMatch) -> tuple[int, int]:
     """Return the bounds of the clause around a trigger, minus the attribution frame."""
     left = s.sent.start
     for m in _CLAUSE_BREAK.finditer(s.text(s.sent.start, trig.start)):
+        if _gerund_adjunct(m.group(), s.text(s.sent.start + m.end(), trig.start), trig):
+            continue  # "after fighting near Gao": the subject of the main clause fought
         left = s.sent.start + m.end()
     right = s.sent.end
     m = _CLAUSE_BREAK.search(s.text(trig.end, s.sent.end))
@@ -417,6 +452,12 @@ def _clause(s: _Sent, trig: TriggerMatch) -> tuple[int, int]:
             elif cue.start >= trig.end:
                 right = min(right, _frame_start(s, cue))
     return left, right
+
+
+def _gerund_adjunct(word: str, gap: str, trig: TriggerMatch) -> bool:
+    """Return True for "after"/"while" directly followed by a gerund trigger ("after fighting")."""
+    gerund = trig.text.split()[0].lower().endswith("ing")
+    return word.lower() in _ADJUNCT_WORDS and not gap.strip() and gerund
 
 
 def _frame_start(s: _Sent, cue: CueMatch) -> int:
@@ -481,6 +522,8 @@ def assign_roles(s: _Sent, trig: TriggerMatch) -> list[RoleFiller]:
     agent: list[ActorMention] = []
     if obj and _BY.match(s.text(trig.end, obj[0].start)):
         agent, obj = obj, []
+    # A gapped pattern ("summon ... ambassador", "send ... troops") holds its object inside.
+    obj = [a for a in pool if trig.start < a.start and a.end <= trig.end] + obj
     roles: list[RoleFiller] = []
 
     def add(role: str, actors: list[ActorMention]) -> None:
@@ -519,9 +562,23 @@ def _nearest(items: list, pos: int):  # type: ignore[no-untyped-def,type-arg]
 
 def pick_date(s: _Sent, trig: TriggerMatch, verbal_by_claimant: bool) -> DateMention | None:
     """Return the date of the clause or sentence; the date of speaking only for speech acts."""
-    claim_date = s.att.claim_date
+    claim_date = s.att.claim_date if _in_frame(s, s.att.claim_date) else None
     dates = [d for d in s.dates if d.date_start is not None and (verbal_by_claimant or d is not claim_date)]
     return _nearest(dates, trig.start)
+
+
+def _in_frame(s: _Sent, date: DateMention | None) -> bool:
+    """Return True if ``date`` is when the claimant spoke, not when the event happened.
+
+    "The army said on Sunday ..." dates the statement; in "Gunmen killed 15 on Monday, officials
+    said" the date before the speaker belongs to the reported event.
+    """
+    if date is None:
+        return False
+    claimant = s.att.claimant
+    if claimant is None or claimant.sentence_index != s.sent.index:
+        return True
+    return date.start >= claimant.start
 
 
 def pick_place(s: _Sent, trig: TriggerMatch) -> PlaceMention | None:
@@ -551,15 +608,31 @@ def trigger_modality(s: _Sent, trig: TriggerMatch) -> str:
     found = []
     for cue in s.cues:
         m = cue.cue.modality
-        if not m or cue.cue.kind not in {"modality", "condition"}:
+        if not m or cue.cue.kind not in HEDGING_KINDS:
             continue
         if m in {"alleged", "denied"}:
             if m == "denied" and cue.start < trig.end and trig.start < cue.end:
                 continue  # "denied access" is the REJECT trigger itself
+            if _later_report(s, cue, trig):
+                continue  # "denied the figures and said the group had killed ...": a new claim
             found.append(m)
         elif cue.start <= trig.start < _clause_end(s, cue.end) or (cue.end <= trig.start and m == "conditional" and _in_condition(s, cue, trig)):
             found.append(m)
     return strongest(found)
+
+
+def _later_report(s: _Sent, cue: CueMatch, trig: TriggerMatch) -> bool:
+    """Return True when a reporting cue stands between a hedging verb and a later trigger.
+
+    A denial or claim made with a verb governs its own complement; "X denied A and said B"
+    asserts B. Adverbs ("reportedly") and postposed hedges (", a claim the army denied") have no
+    such limit.
+    """
+    if cue.cue.speaker != "before" or trig.start < cue.end:
+        return False
+    return any(
+        c.cue.kind in {"report", "relay"} and cue.end <= c.start and c.end <= trig.start for c in s.cues
+    )
 
 
 def _in_condition(s: _Sent, cue: CueMatch, trig: TriggerMatch) -> bool:
@@ -714,7 +787,14 @@ def _speaker_is_subject(s: _Sent, trig: TriggerMatch, claimant: ActorMention) ->
     between = s.text(claimant.end, trig.start)
     if any(claimant.end <= a.start and a.end <= trig.start and a is not claimant for a in s.actors):
         return False
-    return bool(_PRONOUN_SUBJECT.search(between)) or len(re.findall(r"\S+", between)) <= SPEAKER_VERB_WORDS
+    if any(c.cue.kind == "agentive" and claimant.end <= c.start <= c.end <= trig.start for c in s.cues):
+        return True  # "X claimed responsibility for the attack"
+    if _PRONOUN_SUBJECT.search(between):
+        return True
+    words = re.findall(r"[\w'’-]+", between.lower())
+    if any(w in CLAUSAL_REPORT_VERBS for w in words):
+        return False  # "police said a bomb exploded": the bomb is not the police's
+    return len(words) <= SPEAKER_VERB_WORDS
 
 
 def demand_claims(s: _Sent, triggers: list[TriggerMatch]) -> tuple[list[Claim], set[int]]:
@@ -764,7 +844,16 @@ def _merge_same_type(claims: list[Claim]) -> list[Claim]:
     """Keep one claim per event type and sentence: the most specific, completed by the others."""
     out: list[Claim] = []
     for claim in claims:
-        twin = next((c for c in out if c.event_type == claim.event_type and c.negated == claim.negated), None)
+        twin = next(
+            (
+                c
+                for c in out
+                if c.event_type == claim.event_type
+                and c.negated == claim.negated
+                and c.attribution.modality == claim.attribution.modality
+            ),
+            None,
+        )
         if twin is None:
             out.append(claim)
             continue
@@ -792,19 +881,44 @@ def code_sentence(s: _Sent) -> list[Claim]:
         return []
     claims, used = demand_claims(s, triggers)
     absorbed, embedded = _complements(s, triggers)
+    alleging: list[Claim] = []
     for i, trig in enumerate(triggers):
         if i in used or i in absorbed:
             continue
         claim = code_trigger(s, trig, embedded=i in embedded)
         if claim is not None:
             claims.append(claim)
+            if trig.trigger.voice == "allege" and not claim.negated:
+                alleging.append(claim)
     figure = fatalities(s.sent.text)
     if figure is not None:
         _attach_fatalities(claims, figure, s)
+    _allegations(s, claims, alleging)
     main = next((c for c in sorted(claims, key=lambda c: c.trigger_start) if c.actors("source")), None)
     if main is not None:
         main.confidence = round(min(main.confidence + CONF_MAIN, 1.0), 3)
     return _merge_same_type(claims)
+
+
+def _allegations(s: _Sent, claims: list[Claim], alleging: list[Claim]) -> None:
+    """Make the events inside an accusation the accuser's allegation.
+
+    "The RSF accused the army of carrying out an airstrike that killed hundreds" asserts the
+    accusation; the airstrike is alleged, and the RSF claims it. The complement runs from the
+    accusing trigger to the end of its clause.
+    """
+    for accusation in alleging:
+        accuser = next(iter(accusation.actors("source")), None)
+        end = _clause_end(s, accusation.trigger_end)
+        for c in claims:
+            if c is accusation or not (accusation.trigger_end <= c.trigger_start < end):
+                continue
+            att = copy.copy(c.attribution)
+            if accuser is not None and accuser is not att.claimant:
+                att.claimant, att.claimant_text = accuser, accuser.text
+            att.modality = strongest([att.modality, "alleged"])
+            att.cue = accusation.trigger
+            c.attribution = att
 
 
 def _attach_fatalities(claims: list[Claim], fig: Figure, s: _Sent) -> None:
@@ -859,6 +973,10 @@ def _discourse(doc: Document, s: _Sent, claims: list[Claim], history: list[Claim
                     resolved=True,
                     relative=True,
                 )
+        if claim.date is None and claim.event_type in PHYSICAL_TYPES:
+            # "The army said on Sunday its soldiers had killed ...": Sunday is when it spoke.
+            claim.date = _context_date(history, s, claim)
+            continue
         if claim.date is None and s.att.claim_date is not None:
             claim.date = s.att.claim_date
         if claim.date is None and any(c.cue.kind == "speech" for c in s.cues):
@@ -866,6 +984,27 @@ def _discourse(doc: Document, s: _Sent, claims: list[Claim], history: list[Claim
                 if a.key in speech_dates:
                     claim.date = speech_dates[a.key]
                     break
+
+
+def _context_date(history: list[Claim], s: _Sent, claim: Claim) -> DateMention | None:
+    """Return the date of the latest earlier event of the same type close before ``claim``.
+
+    Only a date not after the claim's date of speaking qualifies (an event is reported after it
+    happened), and a claim that names its own place only takes the date of an event there.
+    """
+    said = claim.attribution.claim_date
+    for c in reversed(history):
+        too_far = s.sent.index - c.sentence_index > CONTEXT_DATE_MAX_SENTENCES
+        if c.section != s.sent.section or too_far:
+            break
+        if c.event_type != claim.event_type or c.date is None or c.date.date_start is None:
+            continue
+        if claim.place is not None and (c.place is None or c.place.key != claim.place.key):
+            continue  # shelling on Sunday does not date an airstrike named in Omdurman
+        if said is not None and said.date_start is not None and c.date.date_start > said.date_start:
+            continue
+        return c.date
+    return None
 
 
 def _previous_date(history: list[Claim], s: _Sent) -> DateMention | None:
@@ -917,10 +1056,24 @@ def code_events(doc: Document) -> None:
         )
         claims = code_sentence(s)
         _discourse(doc, s, claims, history, speech_dates)
-        history.extend(claims)
+        history.extend(_weigh_bare(claims))
         if att.claimant is not None and att.claim_date is not None:
             speech_dates[att.claimant.key] = att.claim_date
     doc.claims = history
+
+
+def _weigh_bare(claims: list[Claim]) -> list[Claim]:
+    """Lower the confidence of claims that name nothing; drop those below the floor."""
+    kept = []
+    for c in claims:
+        named = c.roles or c.attribution.claimant is not None or c.date or c.place
+        figures = (c.fatalities_low, c.fatalities_best, c.fatalities_high)
+        bare = not named and all(f is None for f in figures)
+        if bare:
+            c.confidence = round(max(c.confidence + CONF_BARE, 0.0), 3)
+        if c.confidence >= MIN_CLAIM_CONFIDENCE:
+            kept.append(c)
+    return kept
 
 
 def _inside_any(cue: CueMatch, dates: list[DateMention]) -> bool:
