@@ -126,6 +126,13 @@ def ongoing_interval(start: DateInterval | dt.date, published: dt.date | None) -
     return replace(start, date_end=published, precision=start.precision)
 
 
+_BARE_WEEKDAY = re.compile(
+    r"(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+    r"(?:\s+(?:morning|afternoon|evening|night))?",
+    re.IGNORECASE,
+)
+
+
 def normalise(
     text: str, anchor: dt.date | None = None, prefer: Prefer = "past"
 ) -> list[DateInterval]:
@@ -155,6 +162,11 @@ def _normalise_cached(text: str, anchor: dt.date | None, prefer: Prefer) -> Date
     relative = bool(_RELATIVE_WORDS.search(text)) or (
         bool(_WEEKDAY.search(text)) and not any(ch.isdigit() for ch in text)
     )
+    if relative and anchor is not None and _BARE_WEEKDAY.fullmatch(text):
+        # News usage: "on Tuesday" in a Tuesday paper is that day, not a week
+        # away (dateparser reads it as the previous or next Tuesday).
+        if abs((day - anchor).days) == 7:
+            day = anchor
     precision = _PERIOD_TO_PRECISION.get(period, "unknown")
     has_year = "year" in parts and not relative
     if "month" not in parts and precision in ("day", "month") and not relative:

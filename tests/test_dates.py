@@ -239,3 +239,13 @@ def test_arbitrary_text_never_crashes_the_stage(text, published):
 )
 def test_date_like_text_never_crashes_the_stage(text, published):
     find_dates(doc_of(text, published=published))
+
+
+def test_weekday_named_on_its_own_publication_day_is_that_day() -> None:
+    from events.dates import normalise
+
+    tuesday = dt.date(2024, 5, 7)
+    assert normalise("on Tuesday", tuesday)[0].date_start == tuesday
+    assert normalise("Tuesday night", tuesday)[0].date_start == tuesday
+    assert normalise("last Tuesday", tuesday)[0].date_start == dt.date(2024, 4, 30)
+    assert normalise("Monday", tuesday)[0].date_start == dt.date(2024, 5, 6)
