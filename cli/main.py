@@ -62,6 +62,7 @@ def cli(ctx: click.Context, db: str | None, verbose: bool) -> None:
 def _register() -> None:
     from events.cli import db as db_cmds
     from events.cli import evaluate, ingest, query, show
+    from events.cli.export import export_command
 
     cli.add_command(db_cmds.init)
     cli.add_command(db_cmds.db_group)
@@ -69,6 +70,7 @@ def _register() -> None:
     cli.add_command(query.query)
     cli.add_command(show.show)
     cli.add_command(evaluate.eval_command)
+    cli.add_command(export_command)
 
 
 _register()

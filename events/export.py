@@ -1,0 +1,890 @@
+"""Export claims or events as CSV, TSV or JSON lines, in our own or ACLED's or UCDP's columns.
+
+The export is one SQL statement over the ``claims_flat`` / ``events_flat`` views,
+run on a read-only connection and streamed straight into :mod:`csv`: filters,
+codebook codes and spreadsheet-formula neutralisation are all SQL expressions,
+so no Python code runs per cell and memory stays flat whatever the database size.
+
+Profiles:
+
+* ``native`` -- the view's own columns (``events query "select * from claims_flat"``).
+* ``acled`` -- ACLED's column names and codes (inter codes from ``seeds/acled_inter.tsv``).
+* ``ucdp`` -- the UCDP GED columns we can fill, in UCDP's order; the others are omitted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import itertools
+import json
+import os
+import re
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from operator import itemgetter
+from pathlib import Path
+from typing import IO, Any
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
+
+from events import EXTRACTOR_VERSION, __version__
+from events.catalog import normalize_alias
+from events.db import Database, current_revision, describe
+from events.errors import EventsError, QueryError, ReadOnlyViolation, SeedError
+from events.seeds import read_tsv
+from events.views import CLAIMS_FLAT_COLUMNS, EVENTS_FLAT_COLUMNS
+
+PROFILES = ("native", "acled", "ucdp")
+LEVELS = ("claims", "events")
+FORMATS = ("csv", "tsv", "nl")
+
+#: Rows fetched per round trip from a PostgreSQL server-side cursor: big enough to
+#: amortise the round trip, small enough that memory stays flat (a few MB).
+PG_FETCH_ROWS = 5000
+
+#: How often (rows) the progress callback is called; only used when it is given,
+#: because counting in Python costs a function call per row.
+PROGRESS_EVERY = 10_000
+
+#: Buffer of the output file: fewer, larger writes than the 8 KiB default.
+WRITE_BUFFER = 1 << 20
+
+#: First characters that make a spreadsheet evaluate a cell as a formula
+#: (OWASP "CSV injection"). Such cells get a leading single quote.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+# ACLED codebook precision codes. time_precision: 1 the exact day, 2 a specific week,
+# 3 a month or longer. geo_precision: 1 the town itself, 2 a small part of a region or
+# near a town, 3 a larger region (the codebook's provincial capital fallback).
+ACLED_TIME_PRECISION = {"day": 1, "week": 2, "month": 3, "year": 3}
+ACLED_GEO_PRECISION = {"point": 1, "admin2": 2, "admin1": 3, "region": 3, "country": 3}
+#: A date interval wider than this many days is no longer "a specific week" for ACLED.
+ACLED_WEEK_DAYS = 6
+
+# UCDP GED precision codes. date_prec: 1 exact day, 2 two to six days, 3 a week,
+# 4 a month, 5 a year or more. where_prec: 1 exact place, 2 within 25 km, 3 second-order
+# administrative division, 4 first-order division, 5 a named region, 6 the country,
+# 7 international waters or airspace (never produced: our gazetteer has no such place).
+UCDP_DATE_PREC = {"day": 1, "week": 3, "month": 4, "year": 5}
+#: UCDP date_prec by the width of the date interval (days from start to end).
+UCDP_SPAN_DAYS = ((0, 1), (5, 2), (7, 3), (31, 4))
+UCDP_WHERE_PREC = {"point": 1, "admin2": 3, "admin1": 4, "region": 5, "country": 6}
+
+# The disorder type ACLED derives from each of its event types.
+ACLED_DISORDER = {
+    "Battles": "Political violence",
+    "Explosions/Remote violence": "Political violence",
+    "Violence against civilians": "Political violence",
+    "Protests": "Demonstrations",
+    "Riots": "Political violence; Demonstrations",
+    "Strategic developments": "Strategic developments",
+}
+
+# Columns that are never text in the native views: they are not neutralised (a
+# negative longitude is a number, not a formula).
+NATIVE_NUMERIC = frozenset({
+    "claim_id", "event_id", "article_id", "sentence_index", "char_start", "char_end",
+    "latitude", "longitude", "fatalities_low", "fatalities_best", "fatalities_high",
+    "confidence", "negated", "num_claims", "num_articles", "num_sources",
+})  # fmt: skip
+
+# Native columns whose values come from a closed vocabulary (CHECK constraints, ISO
+# codes, seed crosswalks, rule ids, dates): they cannot start with a formula character,
+# so they skip the per-cell check that free text (sentences, names, titles) needs.
+NATIVE_CONTROLLED = frozenset({
+    "section", "event_type", "event_mode", "acled_event_type", "acled_sub_event_type",
+    "cameo_root", "date_start", "date_end", "date_precision", "actor1_country",
+    "actor1_sector", "actor2_country", "actor2_sector", "country", "geo_precision",
+    "claimant_country", "modality", "rule", "extractor_version", "claim_date",
+    "article_published", "first_reported", "status",
+})  # fmt: skip
+
+
+class ExportError(EventsError):
+    """An export cannot run as asked (unknown actor or country, unwritable file ...)."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which rows to export; every value is bound as a parameter, never pasted into SQL."""
+
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    countries: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    min_confidence: float | None = None
+    where: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        """Return the filters as JSON-ready values (for the manifest)."""
+        out = asdict(self)
+        for key in ("date_from", "date_to"):
+            if out[key] is not None:
+                out[key] = out[key].isoformat()
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in out.items()}
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """What to export and how to write it."""
+
+    profile: str = "native"
+    level: str | None = None  # None: claims for native, events for acled and ucdp
+    fmt: str = "csv"
+    filters: Filters = field(default_factory=Filters)
+    neutralise: bool = True
+    headers: bool = True
+
+    @property
+    def resolved_level(self) -> str:
+        return self.level or ("claims" if self.profile == "native" else "events")
+
+
+@dataclass
+class ExportResult:
+    """What was written: the columns, the row count and (for files) the manifest."""
+
+    columns: list[str]
+    rows: int
+    path: Path | None = None
+    manifest: dict[str, Any] | None = None
+
+
+# --- the ACLED inter-code rules (seed) ------------------------------------------------
+
+_SAFE_CELL = re.compile(r"^[\w /&,.()-]*$")
+
+
+@dataclass(frozen=True)
+class InterRule:
+    """One row of seeds/acled_inter.tsv: conditions on an actor and the code they give."""
+
+    sector: str
+    kind: str
+    acled_event_type: str
+    abroad: bool
+    inter: int
+
+
+@functools.cache
+def inter_rules() -> tuple[InterRule, ...]:
+    """Load the ACLED inter-code rules once, validating every cell."""
+    rules = []
+    for n, row in enumerate(read_tsv("acled_inter.tsv"), start=1):
+        cells = (row["sector"], row["kind"], row["acled_event_type"])
+        if not all(_SAFE_CELL.match(c) for c in cells):
+            raise SeedError(f"acled_inter.tsv rule {n}: unexpected characters in {cells}")
+        if row["abroad"] not in ("", "yes", "no"):
+            raise SeedError(f"acled_inter.tsv rule {n}: abroad must be yes, no or empty")
+        if not row["inter"].isdigit() or not 1 <= int(row["inter"]) <= 8:
+            raise SeedError(f"acled_inter.tsv rule {n}: inter must be an ACLED code 1-8")
+        rules.append(InterRule(*cells, row["abroad"] == "yes", int(row["inter"])))
+    if not rules:
+        raise SeedError("acled_inter.tsv has no rules: ACLED inter codes cannot be assigned")
+    return tuple(rules)
+
+
+def _inter_case(actor: str, view: str = "v") -> str:
+    """Return a SQL CASE giving the ACLED inter code of the actor row ``actor``."""
+    whens = []
+    for rule in inter_rules():
+        conds = [f"{actor}.id IS NOT NULL"]
+        if rule.sector:
+            conds.append(f"{actor}.sector = '{rule.sector}'")
+        if rule.kind:
+            conds.append(f"{actor}.kind = '{rule.kind}'")
+        if rule.acled_event_type:
+            conds.append(f"{view}.acled_event_type = '{rule.acled_event_type}'")
+        if rule.abroad:
+            conds.append(f"{actor}.country <> {view}.country")
+        whens.append(f"WHEN {' AND '.join(conds)} THEN {rule.inter}")
+    return f"CASE {' '.join(whens)} END"
+
+
+# --- SQL building ---------------------------------------------------------------------
+
+
+def _lit(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _map_case(column: str, mapping: dict[str, Any], default: str = "NULL") -> str:
+    whens = " ".join(
+        f"WHEN {_lit(k)} THEN {v if isinstance(v, int) else _lit(v)}" for k, v in mapping.items()
+    )
+    return f"CASE {column} {whens} ELSE {default} END"
+
+
+class _Sql:
+    """Dialect-specific fragments (SQLite and PostgreSQL)."""
+
+    def __init__(self, dialect: str) -> None:
+        self.pg = dialect == "postgresql"
+
+    def days(self, start: str, end: str) -> str:
+        """Return the number of days from ``start`` to ``end`` (ISO text dates)."""
+        if self.pg:
+            return f"(CAST({end} AS DATE) - CAST({start} AS DATE))"
+        return f"CAST(julianday({end}) - julianday({start}) AS INTEGER)"
+
+    def epoch(self, column: str) -> str:
+        if self.pg:
+            return f"CAST(extract(epoch FROM {column}) AS BIGINT)"
+        return f"CAST(strftime('%s', {column}) AS INTEGER)"
+
+    def join_distinct(self, expr: str, source: str, sep: str) -> str:
+        """Return a scalar subquery joining the distinct values of ``expr`` from ``source``."""
+        if self.pg:
+            return f"(SELECT string_agg(DISTINCT {expr}, {_lit(sep)}) FROM {source})"
+        return (
+            f"(SELECT group_concat(x, {_lit(sep)}) FROM "
+            f"(SELECT DISTINCT {expr} AS x FROM {source} ORDER BY 1))"
+        )
+
+    def text(self, expr: str) -> str:
+        return f"CAST({expr} AS TEXT)"
+
+    def neutralise(self, expr: str) -> str:
+        """Wrap a text expression so a formula-looking cell starts with a quote."""
+        # Compare the first code point as an integer: no substring is built per cell.
+        first = f"ascii({expr})" if self.pg else f"unicode({expr})"
+        codes = ", ".join(str(ord(c)) for c in FORMULA_STARTS)
+        return f"CASE WHEN {first} IN ({codes}) THEN '''' || {expr} ELSE {expr} END"
+
+
+@dataclass
+class _Column:
+    name: str
+    expr: str
+    is_text: bool = True
+
+
+def _precision_code(
+    sql: _Sql, mapping: dict[str, int], span_codes: Sequence[tuple[int, int]]
+) -> str:
+    """Return the coarser of the precision's code and the date interval's width code."""
+    base = _map_case("q.date_precision", mapping)
+    span = sql.days("q.date_start", "COALESCE(q.date_end, q.date_start)")
+    width = " ".join(f"WHEN {span} <= {days} THEN {code}" for days, code in span_codes)
+    widest = max(mapping.values())
+    width_code = f"CASE WHEN q.date_start IS NULL THEN NULL {width} ELSE {widest} END"
+    return (
+        f"CASE WHEN q.date_start IS NULL OR q.date_precision NOT IN "
+        f"({', '.join(_lit(k) for k in mapping)}) THEN NULL "
+        f"WHEN ({base}) >= ({width_code}) THEN ({base}) ELSE ({width_code}) END"
+    )
+
+
+def _acled_columns(sql: _Sql, level: str) -> tuple[list[_Column], list[_Column]]:
+    """Return the inner (joined) and outer (coded) columns of the ACLED profile."""
+    claims = level == "claims"
+    if claims:
+        notes = "v.sentence"
+        source = "v.source"
+        tags = (
+            "'claim=' || " + sql.text("v.claim_id") + " || '; modality=' || v.modality"
+            " || COALESCE('; claimant=' || v.claimant, '')"
+        )
+        stamp = sql.epoch("ar.ingested")
+    else:
+        notes = (
+            "(SELECT c.sentence FROM claims c WHERE c.event_id = v.event_id "
+            "ORDER BY c.confidence DESC, c.id LIMIT 1)"
+        )
+        source = sql.join_distinct(
+            "s.name",
+            "claims c JOIN articles ar2 ON ar2.id = c.article_id "
+            "JOIN sources s ON s.id = ar2.source_id WHERE c.event_id = v.event_id",
+            "; ",
+        )
+        tags = (
+            "'claims=' || "
+            + sql.text("v.num_claims")
+            + " || '; sources=' || "
+            + sql.text("v.num_sources")
+        )
+        stamp = sql.epoch("k.created")
+    inner = [
+        _Column("event_id", "v.event_id", False),
+        _Column("country_code", "v.country"),
+        _Column("date_start", "v.date_start"),
+        _Column("date_end", "v.date_end"),
+        _Column("date_precision", "v.date_precision"),
+        _Column("acled_event_type", "v.acled_event_type"),
+        _Column("acled_sub_event_type", "v.acled_sub_event_type"),
+        _Column("actor1", "v.actor1"),
+        _Column("assoc_actors", "v.assoc_actors"),
+        _Column("inter1", _inter_case("a1"), False),
+        _Column("actor2", "v.actor2"),
+        # ACLED codes a missing second actor as 0.
+        _Column("inter2", f"CASE WHEN a2.id IS NULL THEN 0 ELSE {_inter_case('a2')} END", False),
+        _Column("country_name", "cn.name"),
+        _Column("admin1", "v.admin1"),
+        _Column("location", "v.location"),
+        _Column("latitude", "v.latitude", False),
+        _Column("longitude", "v.longitude", False),
+        _Column("geo_precision", "v.geo_precision"),
+        _Column("source", source),
+        _Column("notes", notes),
+        _Column("fatalities", "COALESCE(v.fatalities_best, v.fatalities_low, 0)", False),
+        _Column("tags", tags),
+        _Column("stamp", stamp, False),
+    ]
+    interaction = (
+        "CASE WHEN q.inter1 IS NULL OR q.inter2 IS NULL THEN NULL "
+        "WHEN q.inter2 = 0 THEN q.inter1 * 10 "
+        "WHEN q.inter1 <= q.inter2 THEN q.inter1 * 10 + q.inter2 "
+        "ELSE q.inter2 * 10 + q.inter1 END"
+    )
+    time_precision = _precision_code(sql, ACLED_TIME_PRECISION, [(0, 1), (ACLED_WEEK_DAYS, 2)])
+    outer = [
+        _Column("event_id_cnty", "COALESCE(q.country_code, '') || " + sql.text("q.event_id")),
+        _Column("event_date", "q.date_start"),
+        _Column("year", "CAST(substr(q.date_start, 1, 4) AS INTEGER)", False),
+        _Column("time_precision", time_precision, False),
+        _Column("disorder_type", _map_case("q.acled_event_type", ACLED_DISORDER)),
+        _Column("event_type", "q.acled_event_type"),
+        _Column("sub_event_type", "q.acled_sub_event_type"),
+        _Column("actor1", "q.actor1"),
+        _Column("assoc_actor_1", "q.assoc_actors"),
+        _Column("inter1", "q.inter1", False),
+        _Column("actor2", "q.actor2"),
+        _Column("assoc_actor_2", "NULL"),
+        _Column("inter2", "q.inter2", False),
+        _Column("interaction", interaction, False),
+        _Column(
+            "civilian_targeting",
+            "CASE WHEN q.inter2 = 7 AND q.acled_event_type IN ('Violence against civilians', "
+            "'Explosions/Remote violence') THEN 'Civilian targeting' END",
+        ),
+        _Column("iso", "NULL", False),  # filled in by _iso_case (needs the database)
+        _Column("region", "NULL"),
+        _Column("country", "q.country_name"),
+        _Column("admin1", "q.admin1"),
+        _Column("admin2", "NULL"),
+        _Column("admin3", "NULL"),
+        _Column("location", "q.location"),
+        _Column("latitude", "q.latitude", False),
+        _Column("longitude", "q.longitude", False),
+        _Column("geo_precision", _map_case("q.geo_precision", ACLED_GEO_PRECISION), False),
+        _Column("source", "q.source"),
+        _Column("source_scale", "NULL"),
+        _Column("notes", "q.notes"),
+        _Column("fatalities", "q.fatalities", False),
+        _Column("tags", "q.tags"),
+        _Column("timestamp", "q.stamp", False),
+    ]
+    return inner, outer
+
+
+def _ucdp_columns(sql: _Sql, level: str) -> tuple[list[_Column], list[_Column]]:
+    """Return the inner and outer columns of the UCDP GED profile."""
+    if level == "claims":
+        relid = "'claim:' || " + sql.text("v.claim_id")
+        n_sources = "1"
+        office = "v.source"
+        pub = "v.article_published"
+        headline = "v.article_title"
+        original = "COALESCE(v.claimant, v.relayed_by)"
+        article = (
+            "trim(COALESCE(v.source, '') || ' ' || COALESCE(v.article_published, '') "
+            "|| COALESCE(' \"' || v.article_title || '\"', ''))"
+        )
+        where_desc = "COALESCE(k.location_text, v.location)"
+    else:
+        relid = "'event:' || " + sql.text("v.event_id")
+        n_sources = "v.num_sources"
+        src = (
+            "claims c JOIN articles ar2 ON ar2.id = c.article_id "
+            "LEFT JOIN sources s ON s.id = ar2.source_id WHERE c.event_id = v.event_id"
+        )
+        office = sql.join_distinct("s.name", src, ";")
+        pub = sql.join_distinct(_iso_date(sql, "ar2.published"), src, ";")
+        headline = sql.join_distinct("ar2.title", src, ";")
+        original = sql.join_distinct(
+            "cl.name",
+            "claims c JOIN actors cl ON cl.id = c.claimant_id WHERE c.event_id = v.event_id",
+            ";",
+        )
+        article = sql.join_distinct(
+            "trim(COALESCE(s.name, '') || ' ' || COALESCE("
+            + _iso_date(sql, "ar2.published")
+            + ", '') || COALESCE(' \"' || ar2.title || '\"', ''))",
+            src,
+            ";",
+        )
+        where_desc = "v.location"
+    inner = [
+        _Column("id", "v.event_id", False),
+        _Column("relid", relid),
+        _Column("date_start", "v.date_start"),
+        _Column("date_end", "v.date_end"),
+        _Column("date_precision", "v.date_precision"),
+        _Column("side_a", "v.actor1"),
+        _Column("side_b", "v.actor2"),
+        _Column("number_of_sources", n_sources, False),
+        _Column("source_article", article),
+        _Column("source_office", office),
+        _Column("source_date", pub),
+        _Column("source_headline", headline),
+        _Column("source_original", original),
+        _Column("geo_precision", "v.geo_precision"),
+        _Column("location", "v.location"),
+        _Column("where_description", where_desc),
+        _Column("admin1", "v.admin1"),
+        _Column("latitude", "v.latitude", False),
+        _Column("longitude", "v.longitude", False),
+        _Column("country_name", "cn.name"),
+        _Column("f_low", "v.fatalities_low", False),
+        _Column("f_best", "v.fatalities_best", False),
+        _Column("f_high", "v.fatalities_high", False),
+    ]
+    date_prec = _precision_code(sql, UCDP_DATE_PREC, UCDP_SPAN_DAYS)
+    best = "COALESCE(q.f_best, q.f_low)"
+    outer = [
+        _Column("id", "q.id", False),
+        _Column("relid", "q.relid"),
+        _Column("year", "CAST(substr(q.date_start, 1, 4) AS INTEGER)", False),
+        _Column("dyad_name", "q.side_a || COALESCE(' - ' || q.side_b, '')"),
+        _Column("side_a", "q.side_a"),
+        _Column("side_b", "q.side_b"),
+        _Column("number_of_sources", "q.number_of_sources", False),
+        _Column("source_article", "q.source_article"),
+        _Column("source_office", "q.source_office"),
+        _Column("source_date", "q.source_date"),
+        _Column("source_headline", "q.source_headline"),
+        _Column("source_original", "q.source_original"),
+        _Column("where_prec", _map_case("q.geo_precision", UCDP_WHERE_PREC), False),
+        _Column("where_coordinates", "q.location"),
+        _Column("where_description", "q.where_description"),
+        _Column("adm_1", "q.admin1"),
+        _Column("latitude", "q.latitude", False),
+        _Column("longitude", "q.longitude", False),
+        _Column(
+            "geom_wkt",
+            "CASE WHEN q.latitude IS NOT NULL AND q.longitude IS NOT NULL THEN 'POINT (' || "
+            + sql.text("q.longitude")
+            + " || ' ' || "
+            + sql.text("q.latitude")
+            + " || ')' END",
+        ),
+        _Column("country", "q.country_name"),
+        _Column("date_prec", date_prec, False),
+        _Column("date_start", "q.date_start"),
+        _Column("date_end", "COALESCE(q.date_end, q.date_start)"),
+        # We do not know whose dead they are: UCDP's deaths_unknown, and best is their sum.
+        _Column("deaths_unknown", best, False),
+        _Column("best", best, False),
+        _Column("high", f"COALESCE(q.f_high, {best})", False),
+        _Column("low", f"COALESCE(q.f_low, {best})", False),
+    ]
+    return inner, outer
+
+
+def _iso_date(sql: _Sql, column: str) -> str:
+    return f"to_char({column}, 'YYYY-MM-DD')" if sql.pg else column
+
+
+#: The columns each profile writes (level-independent), for docs and tests.
+def profile_columns(profile: str, level: str = "events") -> list[str]:
+    """Return the column names ``profile`` writes."""
+    if profile == "native":
+        return list(CLAIMS_FLAT_COLUMNS if level == "claims" else EVENTS_FLAT_COLUMNS)
+    build = _acled_columns if profile == "acled" else _ucdp_columns
+    return [c.name for c in build(_Sql("sqlite"), level)[1]]
+
+
+class _Params:
+    """Collect bound parameters under generated names that cannot clash with user SQL."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}
+
+    def add(self, value: Any) -> str:
+        name = f"xp_{len(self.values)}"
+        self.values[name] = value
+        return f":{name}"
+
+    def many(self, values: Iterable[Any]) -> str:
+        return ", ".join(self.add(v) for v in values)
+
+
+def _filter_clauses(conn: Connection, filters: Filters, level: str, params: _Params) -> list[str]:
+    """Return SQL conditions on the view ``v`` for ``filters``, with values bound."""
+    clauses: list[str] = []
+    claims = level == "claims"
+    if filters.date_from:
+        clauses.append(f"v.date_start >= {params.add(filters.date_from.isoformat())}")
+    if filters.date_to:
+        clauses.append(f"v.date_start <= {params.add(filters.date_to.isoformat())}")
+    if filters.countries:
+        codes = _resolve_countries(conn, filters.countries)
+        clauses.append(f"v.country IN ({params.many(codes)})")
+    if filters.actors:
+        names = _resolve_actors(conn, filters.actors)
+        listed = params.many(names)
+        assoc = " OR ".join(
+            f"('; ' || v.assoc_actors || '; ') LIKE {params.add('%; ' + _like(n) + '; %')} "
+            "ESCAPE '\\'"
+            for n in names
+        )
+        clauses.append(f"(v.actor1 IN ({listed}) OR v.actor2 IN ({listed}) OR {assoc})")
+    if filters.types:
+        upper = params.many(t.upper() for t in filters.types)
+        lower = params.many(t.casefold() for t in filters.types)
+        clauses.append(
+            f"(v.event_type IN ({upper}) OR lower(v.acled_event_type) IN ({lower}) "
+            f"OR lower(v.acled_sub_event_type) IN ({lower}))"
+        )
+    if filters.sources:
+        names = params.many(s.casefold() for s in filters.sources)
+        if claims:
+            clauses.append(f"lower(v.source) IN ({names})")
+        else:
+            clauses.append(
+                "EXISTS (SELECT 1 FROM claims c JOIN articles ar ON ar.id = c.article_id "
+                "JOIN sources s ON s.id = ar.source_id WHERE c.event_id = v.event_id "
+                f"AND lower(s.name) IN ({names}))"
+            )
+    if filters.min_confidence is not None:
+        bound = params.add(filters.min_confidence)
+        if claims:
+            clauses.append(f"v.confidence >= {bound}")
+        else:  # an event qualifies when one of its claims does
+            clauses.append(
+                "EXISTS (SELECT 1 FROM claims c WHERE c.event_id = v.event_id "
+                f"AND c.confidence >= {bound})"
+            )
+    if filters.where and filters.where.strip():
+        clauses.append(f"({filters.where})")
+    return clauses
+
+
+def _like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _resolve_countries(conn: Connection, values: Sequence[str]) -> list[str]:
+    """Map ISO alpha-3 codes or country names/aliases to alpha-3 codes."""
+    codes = []
+    for value in values:
+        row = conn.execute(
+            text(
+                "SELECT a.key FROM actors a WHERE a.kind = 'state' AND (a.key = :code OR a.id IN "
+                "(SELECT actor_id FROM actor_aliases WHERE normalized = :norm)) ORDER BY a.key"
+            ),
+            {"code": value.strip().upper(), "norm": normalize_alias(value)},
+        ).first()
+        if row is None:
+            raise ExportError(
+                f"unknown country {value!r} for --country: give an ISO 3166 alpha-3 code "
+                "such as ARM, or the country's name"
+            )
+        codes.append(row[0])
+    return codes
+
+
+def _resolve_actors(conn: Connection, values: Sequence[str]) -> list[str]:
+    """Map actor names or aliases to the canonical names the views show."""
+    names: list[str] = []
+    for value in values:
+        norm = normalize_alias(value)
+        found = (
+            conn.execute(
+                text(
+                    "SELECT DISTINCT a.name FROM actors a WHERE lower(a.name) = :norm OR a.id IN "
+                    "(SELECT actor_id FROM actor_aliases WHERE normalized = :norm) ORDER BY a.name"
+                ),
+                {"norm": norm},
+            )
+            .scalars()
+            .all()
+        )
+        if not found:
+            raise ExportError(
+                f"no actor is named or aliased {value!r} (--actor): list them with "
+                'events query "select name from actors order by name"'
+            )
+        names += [n for n in found if n not in names]
+    return names
+
+
+def build_query(
+    conn: Connection, options: ExportOptions, dialect: str
+) -> tuple[str, dict[str, Any], list[str]]:
+    """Return the export's SQL, its bound parameters and its column names."""
+    sql = _Sql(dialect)
+    level = options.resolved_level
+    view, key = ("claims_flat", "claim_id") if level == "claims" else ("events_flat", "event_id")
+    params = _Params()
+    clauses = _filter_clauses(conn, options.filters, level, params)
+    if options.profile != "native" and level == "events":
+        clauses.append("v.status <> 'rejected'")  # curators rejected them: not events
+    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+    neutralise = options.neutralise and options.fmt in ("csv", "tsv")
+
+    if options.profile == "native":
+        names = list(CLAIMS_FLAT_COLUMNS if level == "claims" else EVENTS_FLAT_COLUMNS)
+        plain = NATIVE_NUMERIC | NATIVE_CONTROLLED
+        cols = [_Column(n, f"v.{n}", n not in plain) for n in names]
+        select = ", ".join(_render(c, neutralise, sql) for c in cols)
+        return f"SELECT {select} FROM {view} v{where} ORDER BY v.{key}", params.values, names
+
+    if options.profile == "acled":
+        inner, outer = _acled_columns(sql, level)
+        outer = [_Column("iso", _iso_case(conn), False) if c.name == "iso" else c for c in outer]
+    elif options.profile == "ucdp":
+        inner, outer = _ucdp_columns(sql, level)
+    else:
+        raise ExportError(f"unknown profile {options.profile!r}: use one of {', '.join(PROFILES)}")
+    base = "claims" if level == "claims" else "events"
+    joins = (
+        f" LEFT JOIN {base} k ON k.id = v.{key}"
+        " LEFT JOIN actors a1 ON a1.id = k.actor1_id"
+        " LEFT JOIN actors a2 ON a2.id = k.actor2_id"
+        " LEFT JOIN actors cn ON cn.key = v.country AND cn.kind = 'state'"
+    )
+    if level == "claims":
+        joins += " LEFT JOIN articles ar ON ar.id = v.article_id"
+    inner_sql = ", ".join(f"{c.expr} AS {c.name}" for c in inner)
+    select = ", ".join(_render(c, neutralise, sql) for c in outer)
+    statement = (
+        f"SELECT {select} FROM (SELECT {inner_sql}, v.{key} AS sort_key "
+        f"FROM (SELECT * FROM {view} v{where}) v{joins}) q ORDER BY q.sort_key"
+    )
+    return statement, params.values, [c.name for c in outer]
+
+
+def _render(column: _Column, neutralise: bool, sql: _Sql) -> str:
+    expr = sql.neutralise(column.expr) if neutralise and column.is_text else column.expr
+    return f"{expr} AS {column.name}"
+
+
+def _iso_case(conn: Connection) -> str:
+    """Return a CASE mapping the countries present to ISO 3166 numeric codes (ACLED's iso)."""
+    import pycountry
+
+    present = conn.execute(
+        text("SELECT DISTINCT country FROM locations WHERE country IS NOT NULL")
+    ).scalars()
+    mapping = {}
+    for code in present:
+        country = pycountry.countries.get(alpha_3=code)
+        if country is not None:
+            mapping[code] = int(country.numeric)
+    return _map_case("q.country_code", mapping) if mapping else "NULL"
+
+
+# --- running and writing --------------------------------------------------------------
+
+
+@contextmanager
+def _rows(database: Database, options: ExportOptions) -> Iterator[tuple[list[str], Iterator[Any]]]:
+    """Run the export query read-only and yield its columns and a streaming row iterator."""
+    with database.engine.connect() as conn:
+        try:
+            if database.dialect == "postgresql":
+                conn.begin()
+                # Before any query, so nothing in --where can make the transaction writable.
+                conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+            statement, params, columns = build_query(conn, options, database.dialect)
+            raw = conn.connection.dbapi_connection
+            assert raw is not None
+            if database.dialect == "postgresql":
+                # psycopg's pyformat: literal % in the SQL (user --where, LIKE) must double.
+                statement = statement.replace("%", "%%")
+                statement = re.sub(r":(xp_\d+)\b", r"%(\1)s", statement)
+                cursor = raw.cursor(name="events_export")  # server-side: flat memory
+                cursor.itersize = PG_FETCH_ROWS  # type: ignore[attr-defined]
+            else:
+                cursor = raw.cursor()
+            cursor.execute(statement, params)
+            try:
+                yield columns, iter(cursor)
+            finally:
+                cursor.close()
+        except (sqlite3.Error, DBAPIError) as exc:
+            raise _sql_error(exc) from None
+        except Exception as exc:
+            if type(exc).__module__.startswith("psycopg"):
+                raise _sql_error(exc) from None
+            raise
+
+
+def _sql_error(exc: Exception) -> EventsError:
+    orig = getattr(exc, "orig", None) or exc
+    lines = str(orig).strip().splitlines()
+    first = lines[0] if lines else type(orig).__name__
+    low = first.lower()
+    if "read-only" in low or "readonly" in low.replace(" ", "") or "not authorized" in low:
+        return ReadOnlyViolation(f"refused: exports are read-only ({first})")
+    if "one statement at a time" in low:
+        return QueryError(f"refused: --where takes one SQL condition, not statements ({first})")
+    return QueryError(f"SQL error (check --where and the filters): {first}")
+
+
+def write_rows(
+    out: IO[str],
+    columns: Sequence[str],
+    rows: Iterator[Any],
+    fmt: str,
+    *,
+    headers: bool = True,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Write ``rows`` to ``out`` in ``fmt``, streaming; return how many were written."""
+    if progress is not None:
+        rows = _reporting(rows, progress)
+    # zip() with a counter counts rows without a Python call per row; the row
+    # iterator comes first so the counter is not advanced past the last row.
+    counter = itertools.count()
+    counted = map(itemgetter(0), zip(rows, counter, strict=False))
+    if fmt in ("csv", "tsv"):
+        writer = csv_writer(out, fmt)
+        if headers:
+            writer.writerow(columns)
+        writer.writerows(counted)
+    elif fmt == "nl":
+        dumps = json.JSONEncoder(ensure_ascii=False, default=str).encode
+        names = list(columns)
+        for row in counted:
+            out.write(dumps(dict(zip(names, row, strict=True))))
+            out.write("\n")
+    else:
+        raise ExportError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+    return next(counter)
+
+
+def csv_writer(out: IO[str], fmt: str) -> Any:
+    """Return the csv writer every export uses (comma or tab, '\\n' line ends)."""
+    import csv
+
+    return csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+
+
+def _reporting(rows: Iterator[Any], progress: Callable[[int], None]) -> Iterator[Any]:
+    n = 0
+    for n, row in enumerate(rows, start=1):  # noqa: B007 - n is read after the loop
+        if n % PROGRESS_EVERY == 0:
+            progress(n)
+        yield row
+    progress(n)
+
+
+def export(
+    database: Database,
+    out: IO[str],
+    options: ExportOptions,
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> ExportResult:
+    """Stream the export described by ``options`` to the text stream ``out``."""
+    _check(options)
+    with _rows(database, options) as (columns, rows):
+        try:
+            count = write_rows(
+                out, columns, rows, options.fmt, headers=options.headers, progress=progress
+            )
+        except (sqlite3.Error, DBAPIError) as exc:
+            raise _sql_error(exc) from None
+    return ExportResult(columns, count)
+
+
+def export_to_path(
+    database: Database,
+    path: Path,
+    options: ExportOptions,
+    *,
+    progress: Callable[[int], None] | None = None,
+    manifest: bool = True,
+) -> ExportResult:
+    """Export to ``path`` atomically (``PATH.partial`` renamed on success) plus a manifest."""
+    _check(options)
+    path = Path(path)
+    if path.is_dir():
+        raise ExportError(f"{path} is a directory: give a file name")
+    if not path.parent.exists():
+        raise ExportError(f"directory {path.parent} does not exist")
+    partial = path.with_name(path.name + ".partial")
+    started = dt.datetime.now(dt.UTC)
+    try:
+        with partial.open("w", encoding="utf-8", newline="", buffering=WRITE_BUFFER) as fh:
+            result = export(database, fh, options, progress=progress)
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    result.path = path
+    if manifest:
+        result.manifest = build_manifest(database, path, options, result, started)
+        manifest_path(path).write_text(
+            json.dumps(result.manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+    return result
+
+
+def manifest_path(path: Path) -> Path:
+    """Return where the manifest of an export file goes (``FILE.manifest.json``)."""
+    return path.with_name(path.name + ".manifest.json")
+
+
+def build_manifest(
+    database: Database,
+    path: Path,
+    options: ExportOptions,
+    result: ExportResult,
+    started: dt.datetime,
+) -> dict[str, Any]:
+    """Return what a reader needs to cite and reproduce an export file."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    with database.engine.connect() as conn:
+        versions = sorted(
+            conn.execute(text("SELECT DISTINCT extractor_version FROM claims")).scalars()
+        )
+    return {
+        "file": path.name,
+        "sha256": digest.hexdigest(),
+        "rows": result.rows,
+        "columns": result.columns,
+        "profile": options.profile,
+        "level": options.resolved_level,
+        "format": options.fmt,
+        "formula_neutralisation": options.neutralise and options.fmt in ("csv", "tsv"),
+        "filters": options.filters.as_json(),
+        "database": {
+            "url": describe(database.url),
+            "dialect": database.dialect,
+            "revision": current_revision(database.engine, database.url),
+        },
+        "extractor_versions_in_database": versions,
+        "program": {
+            "name": "conflict-events",
+            "version": __version__,
+            "extractor_version": EXTRACTOR_VERSION,
+        },
+        "started": started.isoformat(timespec="seconds"),
+        "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+
+
+def _check(options: ExportOptions) -> None:
+    if options.profile not in PROFILES:
+        raise ExportError(f"unknown profile {options.profile!r}: use one of {', '.join(PROFILES)}")
+    if options.resolved_level not in LEVELS:
+        raise ExportError(f"unknown level {options.level!r}: use claims or events")
+    if options.fmt not in FORMATS:
+        raise ExportError(f"unknown format {options.fmt!r}: use one of {', '.join(FORMATS)}")
+    f = options.filters
+    if f.date_from and f.date_to and f.date_from > f.date_to:
+        raise ExportError("--from is after --to: nothing could match")
