@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
 import click
 
 from events.db import open_database
-from events.export import LEVELS, PROFILES, ExportOptions, Filters, export, export_to_path
+from events.export import (
+    LEVELS,
+    PROFILES,
+    ExportOptions,
+    Filters,
+    export,
+    export_parallel,
+    export_to_path,
+)
 
 #: Format chosen from the file name when no format flag is given.
 SUFFIX_FORMATS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "nl", ".ndjson": "nl"}
@@ -115,6 +124,13 @@ Examples:
 )
 @click.option("--no-headers", is_flag=True, help="Omit the header row (CSV/TSV).")
 @click.option("--no-manifest", is_flag=True, help="Do not write FILE.manifest.json.")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=lambda: min(2, os.cpu_count() or 1),
+    show_default="2 on a machine with 2 or more cores",
+    help="Processes; each exports a range of ids (used from 50,000 rows on).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress and no summary on stderr.")
 @click.pass_obj
 def export_command(
@@ -136,6 +152,7 @@ def export_command(
     raw: bool,
     no_headers: bool,
     no_manifest: bool,
+    jobs: int,
     quiet: bool,
 ) -> None:
     """Write claims or events to FILE (or - for stdout) as CSV, TSV or JSON lines.
@@ -168,6 +185,7 @@ def export_command(
         ),
         neutralise=not raw,
         headers=not no_headers,
+        jobs=jobs,
     )
     progress = None
     if not quiet and sys.stderr.isatty():
@@ -178,7 +196,10 @@ def export_command(
     database = open_database(obj["db"], readonly=True)
     try:
         if target == "-":
-            result = export(database, sys.stdout, options, progress=progress)
+            sys.stdout.flush()
+            result = export_parallel(database, sys.stdout.buffer, options) or export(
+                database, sys.stdout, options, progress=progress
+            )
             where_to = "stdout"
         else:
             result = export_to_path(

@@ -366,3 +366,31 @@ def test_usage_mistakes_exit_2(runner, sqlite_db: str, args: list[str]) -> None:
 def test_empty_database_exports_just_the_header(runner, db: str) -> None:  # type: ignore[no-untyped-def]
     rows = _export(runner, db, "--profile", "acled")
     assert rows == [ACLED_COLUMNS]
+
+
+def test_parallel_export_equals_one_process(runner, db: str, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import events.export as export_module
+
+    for i in range(6):
+        story = tmp_path / f"s{i}.txt"
+        story.write_text(
+            f"Rebels attacked an army post near Goma on {i + 1} March 2023, killing {i + 2} "
+            f"soldiers, the army said.\n\nPolice arrested {i + 3} protesters in Kinshasa."
+        )
+    assert invoke(runner, "--db", db, "ingest", str(tmp_path), "-q").exit_code == 0
+    monkeypatch.setattr(export_module, "PARALLEL_MIN_ROWS", 1)
+    outputs = {}
+    for jobs in ("1", "3"):
+        for profile in ("native", "acled"):
+            target = tmp_path / f"out-{jobs}-{profile}.csv"
+            result = invoke(runner, "--db", db, "export", str(target), "--profile", profile,
+                            "--jobs", jobs, "-q")  # fmt: skip
+            assert result.exit_code == 0, result.output
+            outputs[jobs, profile] = target.read_text()
+            manifest = json.loads((tmp_path / f"out-{jobs}-{profile}.csv.manifest.json").read_text())
+            assert manifest["rows"] == outputs[jobs, profile].count("\n") - 1
+    assert outputs["1", "native"] == outputs["3", "native"]
+    assert outputs["1", "acled"] == outputs["3", "acled"]
+    assert outputs["1", "native"].count("\n") > 6
+    streamed = invoke(runner, "--db", db, "export", "-", "--jobs", "3", "-q")
+    assert streamed.stdout == outputs["1", "native"]
