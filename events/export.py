@@ -92,6 +92,7 @@ NATIVE_NUMERIC = frozenset({
     "claim_id", "event_id", "article_id", "sentence_index", "char_start", "char_end",
     "latitude", "longitude", "fatalities_low", "fatalities_best", "fatalities_high",
     "confidence", "negated", "num_claims", "num_articles", "num_sources",
+    "actor1_id", "actor2_id", "location_id",
 })  # fmt: skip
 
 # Native columns whose values come from a closed vocabulary (CHECK constraints, ISO
@@ -531,14 +532,14 @@ def _filter_clauses(conn: Connection, filters: Filters, level: str, params: _Par
         codes = _resolve_countries(conn, filters.countries)
         clauses.append(f"v.country IN ({params.many(codes)})")
     if filters.actors:
-        names = _resolve_actors(conn, filters.actors)
-        listed = params.many(names)
-        assoc = " OR ".join(
-            f"('; ' || v.assoc_actors || '; ') LIKE {params.add('%; ' + _like(n) + '; %')} "
-            "ESCAPE '\\'"
-            for n in names
+        # By id, on indexed columns (actor1/actor2, and the link table that holds
+        # every role): index look-ups instead of comparing names on every row.
+        ids = params.many(_resolve_actors(conn, filters.actors))
+        key, link = ("claim_id", "claim_actors") if claims else ("event_id", "event_actors")
+        clauses.append(
+            f"(v.actor1_id IN ({ids}) OR v.actor2_id IN ({ids}) OR v.{key} IN "
+            f"(SELECT {key} FROM {link} WHERE actor_id IN ({ids})))"
         )
-        clauses.append(f"(v.actor1 IN ({listed}) OR v.actor2 IN ({listed}) OR {assoc})")
     if filters.types:
         upper = params.many(t.upper() for t in filters.types)
         lower = params.many(t.casefold() for t in filters.types)
@@ -594,18 +595,17 @@ def _resolve_countries(conn: Connection, values: Sequence[str]) -> list[str]:
     return codes
 
 
-def _resolve_actors(conn: Connection, values: Sequence[str]) -> list[str]:
-    """Map actor names or aliases to the canonical names the views show."""
-    names: list[str] = []
+def _resolve_actors(conn: Connection, values: Sequence[str]) -> list[int]:
+    """Map actor names or aliases to the ids of the actors they name."""
+    ids: list[int] = []
     for value in values:
-        norm = normalize_alias(value)
         found = (
             conn.execute(
                 text(
-                    "SELECT DISTINCT a.name FROM actors a WHERE lower(a.name) = :norm OR a.id IN "
-                    "(SELECT actor_id FROM actor_aliases WHERE normalized = :norm) ORDER BY a.name"
+                    "SELECT a.id FROM actors a WHERE lower(a.name) = :norm OR a.id IN "
+                    "(SELECT actor_id FROM actor_aliases WHERE normalized = :norm) ORDER BY a.id"
                 ),
-                {"norm": norm},
+                {"norm": normalize_alias(value)},
             )
             .scalars()
             .all()
@@ -615,8 +615,8 @@ def _resolve_actors(conn: Connection, values: Sequence[str]) -> list[str]:
                 f"no actor is named or aliased {value!r} (--actor): list them with "
                 'events query "select name from actors order by name"'
             )
-        names += [n for n in found if n not in names]
-    return names
+        ids += [i for i in found if i not in ids]
+    return ids
 
 
 def build_query(

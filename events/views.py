@@ -14,8 +14,9 @@ CLAIMS_FLAT_COLUMNS: tuple[str, ...] = (
     "fatalities_low", "fatalities_best", "fatalities_high",
     "claimant", "claimant_country", "relayed_by", "modality", "confidence", "rule",
     "extractor_version",
-    # beyond the contract: when the claimant spoke, denial flag, headline
-    "claim_date", "negated", "article_title",
+    # beyond the contract: when the claimant spoke, denial flag, headline, and the
+    # ids behind actor1/actor2/location (indexed: filters on them are fast)
+    "claim_date", "negated", "article_title", "actor1_id", "actor2_id", "location_id",
 )  # fmt: skip
 
 EVENTS_FLAT_COLUMNS: tuple[str, ...] = (
@@ -25,6 +26,8 @@ EVENTS_FLAT_COLUMNS: tuple[str, ...] = (
     "assoc_actors", "location", "admin1", "country", "latitude", "longitude", "geo_precision",
     "fatalities_low", "fatalities_best", "fatalities_high",
     "num_claims", "num_articles", "num_sources", "first_reported", "status",
+    # beyond the contract: the ids behind actor1/actor2/location
+    "actor1_id", "actor2_id", "location_id",
 )  # fmt: skip
 
 VIEWS = {"claims_flat": CLAIMS_FLAT_COLUMNS, "events_flat": EVENTS_FLAT_COLUMNS}

@@ -386,9 +386,12 @@ def _create_views() -> None:
             cl.name AS claimant, cl.country AS claimant_country,
             COALESCE(rl.name, c.relayed_by_text) AS relayed_by,
             c.modality, c.confidence, c.rule, c.extractor_version,
-            {_iso(dialect, "c.claim_date")} AS claim_date, c.negated, ar.title AS article_title
+            {_iso(dialect, "c.claim_date")} AS claim_date, c.negated, ar.title AS article_title,
+            c.actor1_id, c.actor2_id, c.location_id
         FROM claims c
-        JOIN articles ar ON ar.id = c.article_id
+        -- LEFT (article_id is never NULL): lets the engines skip the join when a
+        -- query uses no article column, e.g. counting claims by type.
+        LEFT JOIN articles ar ON ar.id = c.article_id
         LEFT JOIN sources s ON s.id = ar.source_id
         LEFT JOIN actors a1 ON a1.id = c.actor1_id
         LEFT JOIN actors a2 ON a2.id = c.actor2_id
@@ -426,7 +429,7 @@ def _create_views() -> None:
             (SELECT {_iso(dialect, "min(ar.published)")} FROM claims c
                 JOIN articles ar ON ar.id = c.article_id WHERE c.event_id = e.id)
                 AS first_reported,
-            e.status
+            e.status, e.actor1_id, e.actor2_id, e.location_id
         FROM events e
         LEFT JOIN actors a1 ON a1.id = e.actor1_id
         LEFT JOIN actors a2 ON a2.id = e.actor2_id
