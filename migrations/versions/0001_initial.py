@@ -333,6 +333,11 @@ AS $$ SELECT to_char(d, 'YYYY-MM-DD') $$
 """
 
 
+def _flag(dialect: str, column: str) -> str:
+    """Render a boolean as 0/1 on both engines (SQLite stores it so already)."""
+    return f"CAST({column} AS INTEGER)" if dialect == "postgresql" else column
+
+
 def _assoc(dialect: str, link_table: str, key: str, owner: str) -> str:
     """Render the '; '-joined names of the other actors (not actor1/actor2), in role order."""
     distinct = "IS DISTINCT FROM" if dialect == "postgresql" else "IS NOT"
@@ -386,7 +391,8 @@ def _create_views() -> None:
             cl.name AS claimant, cl.country AS claimant_country,
             COALESCE(rl.name, c.relayed_by_text) AS relayed_by,
             c.modality, c.confidence, c.rule, c.extractor_version,
-            {_iso(dialect, "c.claim_date")} AS claim_date, c.negated, ar.title AS article_title,
+            {_iso(dialect, "c.claim_date")} AS claim_date, {_flag(dialect, "c.negated")} AS negated,
+            ar.title AS article_title,
             c.actor1_id, c.actor2_id, c.location_id
         FROM claims c
         -- LEFT (article_id is never NULL): lets the engines skip the join when a
