@@ -109,8 +109,10 @@ def main() -> int:
     naive_s = time.perf_counter() - t0
 
     print(f"init (schema + seeds):        {init_s:8.2f} s")
-    print(f"pipeline + store (SQLite):    {pipeline_s:8.2f} s  "
-          f"{len(texts) / pipeline_s:8.1f} articles/s  {sentences / pipeline_s:8.1f} sentences/s")  # fmt: skip
+    print(
+        f"pipeline + store (SQLite):    {pipeline_s:8.2f} s  "
+        f"{len(texts) / pipeline_s:8.1f} articles/s  {sentences / pipeline_s:8.1f} sentences/s"
+    )
     print(f"search_dates alone:           {naive_s:8.2f} s  "
           f"{len(texts) / naive_s:8.1f} articles/s  {sentences / naive_s:8.1f} sentences/s  "
           f"({found} dates)")  # fmt: skip

@@ -27,7 +27,9 @@ def init(obj: dict) -> None:
         else "upgraded" if result.revision_before != result.revision_after
         else "already current"
     )  # fmt: skip
-    click.echo(f"{dblib.describe(result.url)}: schema {state} (revision {result.revision_after})", err=True)
+    click.echo(
+        f"{dblib.describe(result.url)}: schema {state} (revision {result.revision_after})", err=True
+    )
     for table, count in result.counts.items():
         click.echo(f"  {table:<14} {count:>8,}", err=True)
 
@@ -80,7 +82,9 @@ def current(obj: dict) -> None:
     click.echo(f"database: {revision or '(empty)'}")
     click.echo(f"program:  {head}")
     if revision != head:
-        click.echo("run `events db upgrade` to bring the database to the program's revision", err=True)
+        click.echo(
+            "run `events db upgrade` to bring the database to the program's revision", err=True
+        )
 
 
 @db_group.command()

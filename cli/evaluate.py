@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-
 from events.cli.output import output_options, render
+
 from events.evaluate import DATASETS, default_data_dir, evaluate
 
 
@@ -19,8 +19,12 @@ Examples:
   events eval plover-gsr --data ../shared/data --limit 50""",
 )
 @click.argument("dataset", type=click.Choice(DATASETS))
-@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder holding the gold data (default: ../shared/data).")
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder holding the gold data (default: ../shared/data).",
+)
 @click.option("--limit", type=click.IntRange(min=1), help="Score only the first N items.")
 @output_options
 def eval_command(dataset: str, data_dir: Path | None, limit: int | None, fmt: str,

@@ -33,7 +33,11 @@ class Progress:
     def _draw(self, now: float) -> None:
         elapsed = max(now - self.started, 1e-6)
         rate = self.done / elapsed
-        text = f"{self.done:,}" + (f"/{self.total:,}" if self.total else "") + f" articles  {rate:.1f}/s"
+        text = (
+            f"{self.done:,}"
+            + (f"/{self.total:,}" if self.total else "")
+            + f" articles  {rate:.1f}/s"
+        )
         if self.total and rate > 0:
             remaining = max(self.total - self.done, 0) / rate
             text += f"  ETA {int(remaining // 60)}:{int(remaining % 60):02d}"
@@ -70,11 +74,23 @@ Examples:
 @click.option("--source", metavar="NAME", help="Outlet name (SouthFront, Reuters ...).")
 @click.option("--url", metavar="URL", help="Article URL.")
 @click.option("--title", metavar="TEXT", help="Article title (instead of the detected one).")
-@click.option("--include-comments", is_flag=True, help="Also code the reader comments (section 'comment').")
-@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Extraction processes (one writer commits).")
-@click.option("--max-bytes", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Largest article (or JSON line) accepted, in bytes. Default: 20 MB.")
+@click.option(
+    "--include-comments", is_flag=True, help="Also code the reader comments (section 'comment')."
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Extraction processes (one writer commits).",
+)
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Largest article (or JSON line) accepted, in bytes. Default: 20 MB.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the summary.")
 @click.pass_obj
 def ingest(obj: dict, paths: tuple[str, ...], published: str | None, source: str | None,

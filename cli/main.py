@@ -35,7 +35,9 @@ class EventsGroup(click.Group):
             ctx.exit(130)
 
 
-@click.group(cls=EventsGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=EventsGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.option(
     "--db",
     metavar="PATH_OR_URL",

@@ -38,7 +38,9 @@ def output_options(func: Callable[..., Any]) -> Callable[..., Any]:
     ) -> Any:
         chosen = [
             name
-            for name, on in zip(FORMATS, (fmt_json, fmt_nl, fmt_csv, fmt_tsv, fmt_table), strict=True)
+            for name, on in zip(
+                FORMATS, (fmt_json, fmt_nl, fmt_csv, fmt_tsv, fmt_table), strict=True
+            )
             if on
         ]
         if len(chosen) > 1:
@@ -86,14 +88,22 @@ def render(
             count += 1
     elif fmt == "nl":
         for row in rows:
-            out.write(json.dumps(dict(zip(columns, map(_jsonable, row), strict=False)), ensure_ascii=False))
+            out.write(
+                json.dumps(
+                    dict(zip(columns, map(_jsonable, row), strict=False)), ensure_ascii=False
+                )
+            )
             out.write("\n")
             count += 1
     elif fmt == "json":
         out.write("[")
         for row in rows:
             out.write(",\n " if count else "\n ")
-            out.write(json.dumps(dict(zip(columns, map(_jsonable, row), strict=False)), ensure_ascii=False))
+            out.write(
+                json.dumps(
+                    dict(zip(columns, map(_jsonable, row), strict=False)), ensure_ascii=False
+                )
+            )
             count += 1
         out.write("\n]\n" if count else "]\n")
     elif fmt == "table":
@@ -102,7 +112,9 @@ def render(
         table = ([list(columns)] if headers else []) + materialised
         widths = [max((len(r[i]) for r in table), default=0) for i in range(len(columns))]
         for n, r in enumerate(table):
-            out.write("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)).rstrip() + "\n")
+            out.write(
+                "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)).rstrip() + "\n"
+            )
             if headers and n == 0:
                 out.write("  ".join("-" * w for w in widths) + "\n")
     else:  # pragma: no cover - guarded by output_options

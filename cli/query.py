@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import click
-
 from events.cli.output import output_options, render
+
 from events.db import open_database
 from events.query import run_query
 
@@ -21,8 +21,12 @@ Examples:
     "-p", "--param", "params", nargs=2, multiple=True, metavar="NAME VALUE",
     help="Bind :NAME in the SQL to VALUE (repeatable).",
 )  # fmt: skip
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
-              help="Stop the query after this many seconds.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="SECONDS",
+    help="Stop the query after this many seconds.",
+)
 @output_options
 @click.pass_obj
 def query(obj: dict, sql: str, params: tuple[tuple[str, str], ...], timeout: float | None,

@@ -43,9 +43,13 @@ def show(obj: dict, article: str, as_json: bool) -> None:
         return
     a = view.article
     click.secho(a["title"] or "(no title)", bold=True)
-    meta = [f"article {a['id']}", a["source"] or "source unknown",
-            f"published {a['published'] or 'unknown'}{' (inferred)' if a['published_inferred'] else ''}",
-            a["extractor_version"]]  # fmt: skip
+    inferred = " (inferred)" if a["published_inferred"] else ""
+    meta = [
+        f"article {a['id']}",
+        a["source"] or "source unknown",
+        f"published {a['published'] or 'unknown'}{inferred}",
+        a["extractor_version"],
+    ]
     click.echo(" | ".join(str(m) for m in meta))
     for warning in a["warnings"]:
         click.echo(f"warning: {warning}")
@@ -53,9 +57,12 @@ def show(obj: dict, article: str, as_json: bool) -> None:
     click.echo(_marked(a["body"], [c for c in view.claims if c["section"] in ("body", "caption")]))
     click.echo()
     for n, claim in enumerate(view.claims, 1):
-        click.secho(f"[{n}] {claim['section']} sentence {claim['sentence_index']}, "
-                    f"chars {claim['char_start']}-{claim['char_end']}: trigger {claim['trigger']!r}",
-                    bold=True)  # fmt: skip
+        where = f"chars {claim['char_start']}-{claim['char_end']}"
+        click.secho(
+            f"[{n}] {claim['section']} sentence {claim['sentence_index']}, {where}: "
+            f"trigger {claim['trigger']!r}",
+            bold=True,
+        )
         values = ", ".join(f"{f}={claim[f]}" for f in FIELDS if claim.get(f) not in (None, ""))
         click.echo(f"    {values}")
         if claim["section"] in ("title", "comment"):

@@ -162,11 +162,15 @@ def _normalise_cached(text: str, anchor: dt.date | None, prefer: Prefer) -> Date
     relative = bool(_RELATIVE_WORDS.search(text)) or (
         bool(_WEEKDAY.search(text)) and not any(ch.isdigit() for ch in text)
     )
-    if relative and anchor is not None and _BARE_WEEKDAY.fullmatch(text):
-        # News usage: "on Tuesday" in a Tuesday paper is that day, not a week
-        # away (dateparser reads it as the previous or next Tuesday).
-        if abs((day - anchor).days) == 7:
-            day = anchor
+    # News usage: "on Tuesday" in a Tuesday paper is that day, not a week away
+    # (dateparser reads it as the previous or next Tuesday).
+    if (
+        relative
+        and anchor is not None
+        and _BARE_WEEKDAY.fullmatch(text)
+        and abs((day - anchor).days) == 7
+    ):
+        day = anchor
     precision = _PERIOD_TO_PRECISION.get(period, "unknown")
     has_year = "year" in parts and not relative
     if "month" not in parts and precision in ("day", "month") and not relative:

@@ -264,8 +264,7 @@ def check_current(engine: Engine, url: str | None = None) -> None:
                 f"(it needs {head}): upgrade the program"
             ) from None
         raise SchemaOutOfDate(
-            f"database is at revision {current}, the program needs {head}: "
-            "run `events db upgrade`"
+            f"database is at revision {current}, the program needs {head}: run `events db upgrade`"
         )
 
 

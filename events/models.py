@@ -60,7 +60,9 @@ MIGRATION_ONLY_INDEXES = frozenset(
 )  # fmt: skip
 
 
-def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
     """Tell Alembic's comparison which schema objects the models are responsible for."""
     return not (type_ == "index" and name in MIGRATION_ONLY_INDEXES)
 

@@ -129,8 +129,10 @@ def _translate(exc: DBAPIError | StatementError, timeout: float | None) -> Excep
     message = str(orig) if orig is not None else str(exc)
     first = message.strip().splitlines()[0] if message.strip() else type(exc).__name__
     lowered = first.lower()
-    if "readonly" in lowered.replace(" ", "") or "read-only" in lowered or (
-        isinstance(orig, sqlite3.DatabaseError) and "not authorized" in lowered
+    if (
+        "readonly" in lowered.replace(" ", "")
+        or "read-only" in lowered
+        or (isinstance(orig, sqlite3.DatabaseError) and "not authorized" in lowered)
     ):
         return ReadOnlyViolation(
             f"refused: queries are read-only ({first}); change data with the other commands"

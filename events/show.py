@@ -34,7 +34,7 @@ def get_article(database: Database, ref: str) -> ArticleView:
         if art is None:
             raise UnknownArticle(
                 f"no article {ref!r}: list them with "
-                "`events query \"select id, external_id, title from articles\" --table`"
+                '`events query "select id, external_id, title from articles" --table`'
             )
         article = {
             "id": art.id, "external_id": art.external_id, "title": art.title,
@@ -44,7 +44,9 @@ def get_article(database: Database, ref: str) -> ArticleView:
             "extractor_version": art.extractor_version,
         }  # fmt: skip
         result = session.execute(
-            text("SELECT * FROM claims_flat WHERE article_id = :id ORDER BY sentence_index, claim_id"),
+            text(
+                "SELECT * FROM claims_flat WHERE article_id = :id ORDER BY sentence_index, claim_id"
+            ),
             {"id": art.id},
         )
         claims = [dict(row._mapping) for row in result]

@@ -125,9 +125,11 @@ def store_document(session: Session, doc: Document, digest: str | None = None) -
     place_ids = _location_ids(session, [c.place for c in doc.claims if c.place])
     rows = [_claim_row(claim, article_id, actor_ids, place_ids) for claim in doc.claims]
     new, linked = _assign_events(session, rows, doc.claims, actor_ids)
-    claim_ids = session.execute(
-        insert(_CLAIMS).returning(_CLAIMS.c.id, sort_by_parameter_order=True), rows
-    ).scalars().all()
+    claim_ids = (
+        session.execute(insert(_CLAIMS).returning(_CLAIMS.c.id, sort_by_parameter_order=True), rows)
+        .scalars()
+        .all()
+    )
     links = [
         link
         for claim_id, claim in zip(claim_ids, doc.claims, strict=True)
@@ -358,9 +360,13 @@ def _assign_events(
         owners[-1] = len(planned) - 1
         new += 1
     if planned:
-        ids = session.execute(
-            insert(_EVENTS).returning(_EVENTS.c.id, sort_by_parameter_order=True), planned
-        ).scalars().all()
+        ids = (
+            session.execute(
+                insert(_EVENTS).returning(_EVENTS.c.id, sort_by_parameter_order=True), planned
+            )
+            .scalars()
+            .all()
+        )
         members: list[dict[str, Any]] = []
         done: set[tuple[int, int, str]] = set()
         for row, claim, owner in zip(rows, claims, owners, strict=True):

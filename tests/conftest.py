@@ -33,7 +33,9 @@ def shared_file(*parts: str) -> Path:
     """Return a file under ../shared/data, skipping the test when it is absent."""
     path = SHARED_DATA.joinpath(*parts)
     if not path.exists():
-        pytest.skip(f"{path} not found: third-party gold data lives in ../shared beside the checkout")
+        pytest.skip(
+            f"{path} not found: third-party gold data lives in ../shared beside the checkout"
+        )
     return path
 
 

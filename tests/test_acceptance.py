@@ -70,7 +70,9 @@ def test_2_comments_are_kept_apart_and_not_coded(runner, seeded: str, claims) ->
 
 def test_2_include_comments_codes_them(runner, db: str) -> None:  # type: ignore[no-untyped-def]
     path = shared_file("seed", SEED_ARTICLE.name)
-    invoke(runner, "--db", db, "ingest", str(path), "--published", "2020-10-10", "--include-comments")
+    invoke(
+        runner, "--db", db, "ingest", str(path), "--published", "2020-10-10", "--include-comments"
+    )
     coded = rows(runner, db, "select distinct section from claims_flat")
     assert {"body", "comment"} <= {r["section"] for r in coded}
 
@@ -166,27 +168,45 @@ def test_9_appears_is_never_asserted(claims) -> None:  # type: ignore[no-untyped
 
 
 def test_10_three_mediators_and_us_does_not_split(claims) -> None:  # type: ignore[no-untyped-def]
-    sentence = [c for c in claims if c["sentence"].startswith("Efforts by Russian, France and the U.S.")]
+    sentence = [
+        c for c in claims if c["sentence"].startswith("Efforts by Russian, France and the U.S.")
+    ]
     assert sentence, "the U.S. sentence was split or not coded"
     assert sentence[0]["sentence"].endswith("said on October 9.")
+    import datetime as dt
+
     from events.pipeline.load import Overrides, load_bytes
     from events.pipeline.runner import run
-    import datetime as dt
 
     doc = run(load_bytes(SEED_ARTICLE.read_bytes(), origin="seed",
                          overrides=Overrides(published=dt.date(2020, 10, 10))))  # fmt: skip
     (index,) = [s.index for s in doc.sentences if s.text.startswith("Efforts by Russian")]
-    mediators = [a for a in doc.actors if a.sentence_index == index and a.start < doc.body.index(" to end")]
+    mediators = [
+        a for a in doc.actors if a.sentence_index == index and a.start < doc.body.index(" to end")
+    ]
     assert [a.country for a in mediators] == ["RUS", "FRA", "USA"]
 
 
-def test_11_no_dates_from_today_or_durations_and_no_widget_actors(runner, seeded: str, claims) -> None:  # type: ignore[no-untyped-def]
+def test_11_no_dates_from_today_or_durations_and_no_widget_actors(
+    runner, seeded: str, claims
+) -> None:  # type: ignore[no-untyped-def]
     for c in claims:
         for field in ("date_start", "date_end"):
             assert not (c[field] or "").startswith("2026"), c
         assert c["date_text"] not in ("30 years", "now", "we")
-    names = {r["name"] for r in rows(runner, seeded, "select name from actors where origin = 'extracted'")}
-    for widget in ("Support", "Notify", "Newest", "Inline Feedbacks", "View", "Would", "SouthFront Support"):
+    names = {
+        r["name"]
+        for r in rows(runner, seeded, "select name from actors where origin = 'extracted'")
+    }
+    for widget in (
+        "Support",
+        "Notify",
+        "Newest",
+        "Inline Feedbacks",
+        "View",
+        "Would",
+        "SouthFront Support",
+    ):
         assert widget not in names
     assert not [n for n in names if re.fullmatch(r"(?i)we|now|support southfront", n)]
 

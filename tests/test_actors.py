@@ -365,7 +365,10 @@ def test_plover_source_actor_country_recall_floor() -> None:
 
 def test_bare_state_agent_takes_the_article_s_dominant_country() -> None:
     found = actors_of(
-        ["Malian troops clashed with rebels near Gao.", "Mali's government said the army had lost four men."],
+        [
+            "Malian troops clashed with rebels near Gao.",
+            "Mali's government said the army had lost four men.",
+        ],
         ["Police later closed the road."],
     )
     army = next(a for a in found if a.text == "army")
@@ -377,7 +380,12 @@ def test_bare_state_agent_takes_the_article_s_dominant_country() -> None:
 
 
 def test_article_context_needs_a_dominant_country() -> None:
-    found = actors_of(["Russia and Ukraine exchanged prisoners.", "Turkey hosted the talks; the army said little."])
+    found = actors_of(
+        [
+            "Russia and Ukraine exchanged prisoners.",
+            "Turkey hosted the talks; the army said little.",
+        ]
+    )
     assert next(a for a in found if a.text == "army").country is None
 
 
@@ -389,7 +397,10 @@ def test_article_context_needs_more_than_one_mention() -> None:
 def test_its_soldiers_belong_to_the_possessor() -> None:
     found = by_text(
         actors_of(
-            ["The Malian army said its soldiers had killed 20 militants.", "Hamas said its fighters fired rockets."]
+            [
+                "The Malian army said its soldiers had killed 20 militants.",
+                "Hamas said its fighters fired rockets.",
+            ]
         )
     )
     assert (found["soldiers"].key, found["soldiers"].rule) == ("MLI:MIL", "possessive")
@@ -397,9 +408,13 @@ def test_its_soldiers_belong_to_the_possessor() -> None:
 
 
 def test_capital_after_of_is_a_place_not_the_government() -> None:
-    found = by_text(actors_of(["The RSF shelled districts of Khartoum.", "Khartoum rejected the plan."]))
+    found = by_text(
+        actors_of(["The RSF shelled districts of Khartoum.", "Khartoum rejected the plan."])
+    )
     assert "Khartoum" in found and found["Khartoum"].key == "SDN"  # only the second, a metonym
-    assert sum(1 for a in actors_of(["The RSF shelled districts of Khartoum."]) if a.key == "SDN") == 0
+    assert (
+        sum(1 for a in actors_of(["The RSF shelled districts of Khartoum."]) if a.key == "SDN") == 0
+    )
 
 
 @pytest.mark.parametrize(

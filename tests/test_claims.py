@@ -52,7 +52,9 @@ PLACES: dict[str, tuple[str, str, str]] = {
 
 
 def _occurrences(text: str, surface: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in re.finditer(rf"(?<![\w-]){re.escape(surface)}(?![\w-])", text)]
+    return [
+        (m.start(), m.end()) for m in re.finditer(rf"(?<![\w-]){re.escape(surface)}(?![\w-])", text)
+    ]
 
 
 def make_doc(body: str, published: dt.date | None = PUBLISHED) -> Document:
@@ -79,13 +81,17 @@ def make_doc(body: str, published: dt.date | None = PUBLISHED) -> Document:
             if any(x < b and a < y for x, y in taken):
                 continue
             taken.append((a, b))
-            doc.actors.append(ActorMention(a, b, surface, sentence_of(a), key, name, kind, country, sector))
+            doc.actors.append(
+                ActorMention(a, b, surface, sentence_of(a), key, name, kind, country, sector)
+            )
     for surface, (lo, hi, prec) in DATES.items():
         for a, b in _occurrences(body, surface):
             doc.dates.append(DateMention(a, b, surface, sentence_of(a), lo, hi, prec))  # type: ignore[arg-type]
     for surface, (key, name, country) in PLACES.items():
         for a, b in _occurrences(body, surface):
-            doc.places.append(PlaceMention(a, b, surface, sentence_of(a), key, name, country, precision="point"))
+            doc.places.append(
+                PlaceMention(a, b, surface, sentence_of(a), key, name, country, precision="point")
+            )
     doc.actors.sort(key=lambda m: m.start)
     return doc
 
@@ -97,7 +103,9 @@ def attributed(body: str) -> Document:
 
 
 def test_reporting_verb_names_the_claimant_and_date_of_speaking() -> None:
-    doc = attributed("The army shelled rebel positions near Maiduguri, Colonel Dana Mirza said on Tuesday.")
+    doc = attributed(
+        "The army shelled rebel positions near Maiduguri, Colonel Dana Mirza said on Tuesday."
+    )
     att = doc.attributions[0]
     assert att.claimant is not None and att.claimant.name == "Dana Mirza"
     assert att.claim_date is not None and att.claim_date.date_start == dt.date(2021, 3, 9)
@@ -120,7 +128,9 @@ def test_relay_quoted_as_saying_separates_speaker_and_outlet() -> None:
 
 
 def test_told_an_outlet_makes_the_outlet_the_relay() -> None:
-    doc = attributed("Interior Minister Alan Okoro told Reuters the border with Niger would reopen.")
+    doc = attributed(
+        "Interior Minister Alan Okoro told Reuters the border with Niger would reopen."
+    )
     att = doc.attributions[0]
     assert att.claimant is not None and att.claimant.name == "Alan Okoro"
     assert att.relayed_by is not None and att.relayed_by.name == "Reuters"
@@ -133,7 +143,9 @@ def test_according_to_puts_the_speaker_after_the_cue() -> None:
 
 
 def test_in_a_statement_with_the_speaker_named_later() -> None:
-    doc = attributed("In a statement, Interior Minister Alan Okoro said police would patrol Maiduguri.")
+    doc = attributed(
+        "In a statement, Interior Minister Alan Okoro said police would patrol Maiduguri."
+    )
     att = doc.attributions[0]
     assert att.claimant is not None and att.claimant.name == "Alan Okoro"
     assert att.modality == "predicted"
@@ -181,7 +193,11 @@ def test_month_may_is_not_the_modal_may() -> None:
     body = "The rebels attacked Maiduguri on May 4."
     doc = make_doc(body)
     start = body.index("on May 4")
-    doc.dates.append(DateMention(start, start + 8, "on May 4", 0, dt.date(2021, 5, 4), dt.date(2021, 5, 4), "day"))
+    doc.dates.append(
+        DateMention(
+            start, start + 8, "on May 4", 0, dt.date(2021, 5, 4), dt.date(2021, 5, 4), "day"
+        )
+    )
     attribute(doc)
     assert doc.attributions[0].modality == "asserted"
 

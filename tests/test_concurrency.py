@@ -22,7 +22,18 @@ from events.pipeline.load import Overrides, load_bytes
 from events.store import content_hash
 from tests.conftest import scalar
 
-PLACES = ["Aleppo", "Idlib", "Mosul", "Kherson", "Gao", "Goma", "Sanaa", "Marib", "Tripoli", "Kandahar"]
+PLACES = [
+    "Aleppo",
+    "Idlib",
+    "Mosul",
+    "Kherson",
+    "Gao",
+    "Goma",
+    "Sanaa",
+    "Marib",
+    "Tripoli",
+    "Kandahar",
+]
 ACTORS = ["Syrian", "Iraqi", "Russian", "Ukrainian", "Malian", "Congolese", "Yemeni", "Libyan"]
 MONTHS = ["January", "February", "March", "April", "May", "June"]
 
@@ -119,7 +130,9 @@ def test_killed_ingest_leaves_whole_articles_and_rerun_completes(db: str, tmp_pa
 
 
 @pytest.mark.slow
-def test_concurrent_ingests_with_overlapping_inputs(db: str, engine_name: str, tmp_path: Path) -> None:
+def test_concurrent_ingests_with_overlapping_inputs(
+    db: str, engine_name: str, tmp_path: Path
+) -> None:
     paths = write_corpus(tmp_path / "in", 36)
     expected = expected_claims(paths)
     n_proc = 2 if engine_name == "sqlite" else 4

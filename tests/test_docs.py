@@ -6,8 +6,8 @@ import re
 
 import click
 import pytest
-
 from events.cli.main import cli
+
 from tests.conftest import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -42,7 +42,7 @@ def test_every_command_has_help_with_an_example(name: str, command: click.Comman
 def test_readme_starts_with_the_two_setup_commands() -> None:
     block = re.search(r"```sh\n(.*?)```", README, re.S)
     assert block, "README has no ```sh block"
-    lines = [l for l in block.group(1).splitlines() if l.strip() and not l.startswith("#")]
+    lines = [ln for ln in block.group(1).splitlines() if ln.strip() and not ln.startswith("#")]
     assert len(lines) == 2
     assert "events ingest seeds/samples" in lines[0]
     assert "pytest" in lines[1]

@@ -18,7 +18,9 @@ def test_eval_wikiwars_prints_value_f1(runner) -> None:  # type: ignore[no-untyp
 
 def test_eval_plover_prints_accuracy(runner) -> None:  # type: ignore[no-untyped-def]
     shared_file("plover-gsr", "PLOVER_GSR_CAMEO.json")
-    result = invoke(runner, "eval", "plover-gsr", "--data", str(SHARED_DATA), "--limit", "40", "--csv")
+    result = invoke(
+        runner, "eval", "plover-gsr", "--data", str(SHARED_DATA), "--limit", "40", "--csv"
+    )
     assert result.exit_code == 0, result.output
     rows = {r["field"]: r for r in csv.DictReader(io.StringIO(result.stdout))}
     assert float(rows["event_type"]["accuracy"]) > 0.3

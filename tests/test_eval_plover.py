@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from events.evaluate.plover import LEGACY_TYPES, _codes, _sectors, evaluate, gold_type, predicted_codes
+from events.evaluate.plover import (
+    LEGACY_TYPES,
+    _codes,
+    _sectors,
+    evaluate,
+    gold_type,
+    predicted_codes,
+)
 from events.pipeline.doc import ActorMention
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -42,11 +49,15 @@ def report():  # type: ignore[no-untyped-def]
     return evaluate(SHARED)
 
 
-@pytest.mark.parametrize("field", ["event_type", "source.country", "target.country", "source.sector"])
+@pytest.mark.parametrize(
+    "field", ["event_type", "source.country", "target.country", "source.sector"]
+)
 def test_plover_scores_stay_above_their_floors(report, field: str) -> None:  # type: ignore[no-untyped-def]
     floors = json.loads(FLOORS.read_text(encoding="utf-8"))["plover-gsr"]
     score = report.scores[field]
-    assert score.accuracy >= floors[field], f"{field} accuracy {score.accuracy:.3f} fell below {floors[field]}"
+    assert score.accuracy >= floors[field], (
+        f"{field} accuracy {score.accuracy:.3f} fell below {floors[field]}"
+    )
 
 
 def test_every_gold_record_is_scored(report) -> None:  # type: ignore[no-untyped-def]

@@ -68,9 +68,9 @@ def keys(claim: Claim, role: str) -> set[str]:
 )
 def test_trigger_types(text: str, event_type: str, mode: str | None) -> None:
     found = find_triggers(text)
-    assert any(t.trigger.event_type == event_type and (t.trigger.mode or None) == mode for t in found), [
-        (t.text, t.trigger.event_type, t.trigger.mode) for t in found
-    ]
+    assert any(
+        t.trigger.event_type == event_type and (t.trigger.mode or None) == mode for t in found
+    ), [(t.text, t.trigger.event_type, t.trigger.mode) for t in found]
 
 
 def test_inflected_forms_match_the_lemma() -> None:
@@ -80,7 +80,9 @@ def test_inflected_forms_match_the_lemma() -> None:
 
 
 def test_march_the_month_is_not_a_protest() -> None:
-    assert not [t for t in find_triggers("It happened in March.") if t.trigger.event_type == "PROTEST"]
+    assert not [
+        t for t in find_triggers("It happened in March.") if t.trigger.event_type == "PROTEST"
+    ]
 
 
 def test_active_voice_source_and_target() -> None:
@@ -111,7 +113,9 @@ def test_conjoined_actors_are_all_sources() -> None:
 
 
 def test_deployed_forces_are_not_the_target_and_passive_keeps_the_source() -> None:
-    doc = coded("Abuja deployed rebels on the front. Later, Cameroonian troops were deployed in Niger.")
+    doc = coded(
+        "Abuja deployed rebels on the front. Later, Cameroonian troops were deployed in Niger."
+    )
     first, second = [c for c in doc.claims if c.event_type == "MOBILIZE"]
     assert keys(first, "source") == {"NGA"} and not first.actors("target")
     assert keys(second, "source") == {"CMR"}
@@ -126,7 +130,9 @@ def test_speaker_is_the_source_of_a_verbal_event() -> None:
 
 
 def test_outlet_opinion_with_should_is_not_a_demand() -> None:
-    assert not [c for c in coded("The rebels should leave Maiduguri.").claims if c.event_type == "REQUEST"]
+    assert not [
+        c for c in coded("The rebels should leave Maiduguri.").claims if c.event_type == "REQUEST"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -193,10 +199,16 @@ def test_appears_to_makes_the_claim_alleged() -> None:
 
 
 def test_hedged_report_is_alleged_and_keeps_its_relay() -> None:
-    claim = only(coded("Reuters quoted Okoro as saying the rebels reportedly attacked villagers."), "ASSAULT")
+    claim = only(
+        coded("Reuters quoted Okoro as saying the rebels reportedly attacked villagers."), "ASSAULT"
+    )
     assert claim.attribution.modality == "alleged"
-    assert claim.attribution.claimant is not None and claim.attribution.claimant.name == "Alan Okoro"
-    assert claim.attribution.relayed_by is not None and claim.attribution.relayed_by.name == "Reuters"
+    assert (
+        claim.attribution.claimant is not None and claim.attribution.claimant.name == "Alan Okoro"
+    )
+    assert (
+        claim.attribution.relayed_by is not None and claim.attribution.relayed_by.name == "Reuters"
+    )
     assert keys(claim, "source") == {"REB:delta"}
 
 
@@ -220,7 +232,9 @@ def test_two_triggers_of_different_types_give_two_claims() -> None:
         ("The raid killed 1,200 people.", 1200, 1200, 1200),
     ],
 )
-def test_fatality_conventions(sentence: str, low: int | None, best: int | None, high: int | None) -> None:
+def test_fatality_conventions(
+    sentence: str, low: int | None, best: int | None, high: int | None
+) -> None:
     fig = fatalities(sentence)
     assert fig is not None
     assert (fig.low, fig.best, fig.high) == (low, best, high)
@@ -231,14 +245,18 @@ def test_numbers_far_from_death_words_are_not_fatalities() -> None:
 
 
 def test_thus_far_gives_an_interval_to_publication_and_both_sides_inherit_actors() -> None:
-    doc = coded("The rebels attacked Nigerian troops on March 3. Hundreds from both sides have been killed, thus far.")
+    doc = coded(
+        "The rebels attacked Nigerian troops on March 3. Hundreds from both sides have been killed, thus far."
+    )
     killed = [c for c in doc.claims if c.sentence_index == 1]
     assert len(killed) == 1
     claim = killed[0]
     assert claim.event_type == "ASSAULT"
     assert (claim.fatalities_low, claim.fatalities_high) == (100, 999)
     assert claim.date is not None
-    assert claim.date.date_start == dt.date(2021, 3, 3) and claim.date.date_end == dt.date(2021, 3, 12)
+    assert claim.date.date_start == dt.date(2021, 3, 3) and claim.date.date_end == dt.date(
+        2021, 3, 12
+    )
     assert keys(claim, "source") == {"REB:delta", "NGA:MIL"}
 
 
@@ -269,7 +287,13 @@ def test_comments_are_not_coded_by_default() -> None:
 
 
 def test_arbitrary_text_does_not_crash() -> None:
-    for body in ["", "attack", "killed killed killed 5 5 5", "\ufffd\x00 until if unless withdraw", "a " * 5000]:
+    for body in [
+        "",
+        "attack",
+        "killed killed killed 5 5 5",
+        "\ufffd\x00 until if unless withdraw",
+        "a " * 5000,
+    ]:
         doc = make_doc(body)
         attribute(doc)
         code_events(doc)
@@ -290,7 +314,11 @@ def seed_doc() -> Document:
     from events.errors import EventsError
     from events.pipeline.runner import run
 
-    doc = Document(raw=SEED.read_text(encoding="utf-8"), given_published=dt.date(2020, 10, 10), origin=str(SEED))
+    doc = Document(
+        raw=SEED.read_text(encoding="utf-8"),
+        given_published=dt.date(2020, 10, 10),
+        origin=str(SEED),
+    )
     try:
         return run(doc)
     except EventsError as exc:
@@ -322,13 +350,17 @@ def test_seed_3_assault_on_armenian_forces(seed_doc: Document) -> None:
 
 
 def test_seed_4_hundreds_killed_thus_far(seed_doc: Document) -> None:
-    claims = [c for c in _body(seed_doc, "Hundreds from both sides") if c.fatalities_low is not None]
+    claims = [
+        c for c in _body(seed_doc, "Hundreds from both sides") if c.fatalities_low is not None
+    ]
     assert claims
     claim = claims[0]
     assert claim.fatalities_low == 100
     assert claim.fatalities_high is not None and claim.fatalities_high < 1000
     assert claim.date is not None
-    assert claim.date.date_start == dt.date(2020, 9, 27) and claim.date.date_end == dt.date(2020, 10, 10)
+    assert claim.date.date_start == dt.date(2020, 9, 27) and claim.date.date_end == dt.date(
+        2020, 10, 10
+    )
 
 
 def test_seed_5_kalin_demands_armenian_withdrawal(seed_doc: Document) -> None:
@@ -345,7 +377,11 @@ def test_seed_5_kalin_demands_armenian_withdrawal(seed_doc: Document) -> None:
     assert "ARM" in _countries(claim, "target")
     assert att.modality in {"conditional", "predicted"}
     assert claim.date is not None and claim.date.date_start == dt.date(2020, 10, 9)
-    reuters = [c for c in seed_doc.claims if c.attribution.relayed_by_text and "Reuters" in c.attribution.relayed_by_text]
+    reuters = [
+        c
+        for c in seed_doc.claims
+        if c.attribution.relayed_by_text and "Reuters" in c.attribution.relayed_by_text
+    ]
     assert reuters or any(
         a.relayed_by_text and "Reuters" in a.relayed_by_text for a in seed_doc.attributions.values()
     )
@@ -364,17 +400,23 @@ def test_seed_6_foreign_ministers_meet_in_moscow(seed_doc: Document) -> None:
 
 def test_seed_7_akar_operations_will_not_stop(seed_doc: Document) -> None:
     claims = [
-        c for c in _body(seed_doc, "will not stop until Armenia") if c.event_type in {"REQUEST", "THREATEN"}
+        c
+        for c in _body(seed_doc, "will not stop until Armenia")
+        if c.event_type in {"REQUEST", "THREATEN"}
     ]
     assert claims
     att = claims[0].attribution
-    assert att.claimant is not None and "Akar" in att.claimant.name and att.claimant.country == "TUR"
+    assert (
+        att.claimant is not None and "Akar" in att.claimant.name and att.claimant.country == "TUR"
+    )
     assert att.modality in {"predicted", "conditional"}
     assert "ARM" in _countries(claims[0], "target")
 
 
 def test_seed_8_turkey_deploys_militants_and_jets(seed_doc: Document) -> None:
-    militants = [c for c in _body(seed_doc, "Syrian militants") if c.event_type in {"MOBILIZE", "SUPPORT"}]
+    militants = [
+        c for c in _body(seed_doc, "Syrian militants") if c.event_type in {"MOBILIZE", "SUPPORT"}
+    ]
     assert militants and "TUR" in _countries(militants[0], "source")
     jets = [c for c in _body(seed_doc, "fighter jets") if c.event_type in {"MOBILIZE", "SUPPORT"}]
     assert jets and "TUR" in _countries(jets[0], "source")
@@ -383,11 +425,18 @@ def test_seed_8_turkey_deploys_militants_and_jets(seed_doc: Document) -> None:
 
 def test_seed_9_appears_confident_is_never_asserted(seed_doc: Document) -> None:
     for claim in _body(seed_doc, "appears to be confident"):
-        if "appears to be confident" in claim.sentence and claim.trigger_start < claim.char_start + 60:
+        if (
+            "appears to be confident" in claim.sentence
+            and claim.trigger_start < claim.char_start + 60
+        ):
             assert claim.attribution.modality == "alleged"
     assert not [
-        c for c in seed_doc.claims if "appears to be confident" in c.sentence and c.attribution.modality == "asserted"
-        and c.trigger_start < c.char_start + c.sentence.index("Akar") if "Akar" in c.sentence
+        c
+        for c in seed_doc.claims
+        if "appears to be confident" in c.sentence
+        and c.attribution.modality == "asserted"
+        and c.trigger_start < c.char_start + c.sentence.index("Akar")
+        if "Akar" in c.sentence
     ]
 
 

@@ -387,7 +387,9 @@ def test_parallel_export_equals_one_process(runner, db: str, tmp_path: Path, mon
                             "--jobs", jobs, "-q")  # fmt: skip
             assert result.exit_code == 0, result.output
             outputs[jobs, profile] = target.read_text()
-            manifest = json.loads((tmp_path / f"out-{jobs}-{profile}.csv.manifest.json").read_text())
+            manifest = json.loads(
+                (tmp_path / f"out-{jobs}-{profile}.csv.manifest.json").read_text()
+            )
             assert manifest["rows"] == outputs[jobs, profile].count("\n") - 1
     assert outputs["1", "native"] == outputs["3", "native"]
     assert outputs["1", "acled"] == outputs["3", "acled"]

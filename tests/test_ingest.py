@@ -75,7 +75,9 @@ def test_directory_with_good_and_bad_files(runner, sqlite_db: str, tmp_path: Pat
 
 
 def test_missing_path_and_glob_are_named(runner, sqlite_db: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    result = invoke(runner, "--db", sqlite_db, "ingest", str(tmp_path / "nope.txt"), str(tmp_path / "*.html"))
+    result = invoke(
+        runner, "--db", sqlite_db, "ingest", str(tmp_path / "nope.txt"), str(tmp_path / "*.html")
+    )
     assert result.exit_code == 1
     assert "no such file or directory" in result.stderr
     assert "no file matches this pattern" in result.stderr
@@ -116,7 +118,9 @@ def test_ingest_requires_an_initialised_database(runner, tmp_path: Path) -> None
     assert "run `events init`" in result.stderr
 
 
-def test_a_failure_while_storing_leaves_no_half_article(db: str, monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_failure_while_storing_leaves_no_half_article(
+    db: str, monkeypatch, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     import events.store as store
 
     calls = {"n": 0}
@@ -158,8 +162,15 @@ def test_show_marks_the_evidence(runner, sqlite_db: str, tmp_path: Path) -> None
     assert "no article '999'" in missing.stderr
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.one_of(st.binary(max_size=3000), st.text(max_size=3000).map(lambda t: t.encode("utf-8", "surrogatepass"))))
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    data=st.one_of(
+        st.binary(max_size=3000),
+        st.text(max_size=3000).map(lambda t: t.encode("utf-8", "surrogatepass")),
+    )
+)
 def test_arbitrary_input_is_stored_whole_or_refused_cleanly(sqlite_db: str, data: bytes) -> None:
     database = open_database(sqlite_db)
     try:

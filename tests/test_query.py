@@ -17,9 +17,15 @@ SQL = "select alpha, n from (select 'a,b' as alpha, 1 as n union all select 'c',
     ("flag", "parse"),
     [
         ("--json", lambda s: [[r["alpha"], r["n"]] for r in json.loads(s)]),
-        ("--nl", lambda s: [[json.loads(l)["alpha"], json.loads(l)["n"]] for l in s.splitlines()]),
+        (
+            "--nl",
+            lambda s: [[json.loads(ln)["alpha"], json.loads(ln)["n"]] for ln in s.splitlines()],
+        ),
         ("--csv", lambda s: [[r[0], int(r[1])] for r in list(csv.reader(io.StringIO(s)))[1:]]),
-        ("--tsv", lambda s: [[r.split("\t")[0], int(r.split("\t")[1])] for r in s.splitlines()[1:]]),
+        (
+            "--tsv",
+            lambda s: [[r.split("\t")[0], int(r.split("\t")[1])] for r in s.splitlines()[1:]],
+        ),
     ],
 )
 def test_output_formats_carry_the_same_rows(runner, db: str, flag: str, parse) -> None:  # type: ignore[no-untyped-def]
@@ -44,7 +50,15 @@ def test_table_and_no_headers(runner, db: str) -> None:  # type: ignore[no-untyp
 
 def test_named_parameters_are_bound(runner, db: str) -> None:  # type: ignore[no-untyped-def]
     result = invoke(
-        runner, "--db", db, "query", "select name from actors where key = :k", "-p", "k", "ARM", "--csv"
+        runner,
+        "--db",
+        db,
+        "query",
+        "select name from actors where key = :k",
+        "-p",
+        "k",
+        "ARM",
+        "--csv",
     )
     assert result.stdout.splitlines() == ["name", "Armenia"]
     missing = invoke(runner, "--db", db, "query", "select name from actors where key = :k")

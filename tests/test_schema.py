@@ -115,7 +115,10 @@ def test_sqlite_runs_with_wal_and_foreign_keys(sqlite_db: str) -> None:
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        (b"this is plainly not a database file" * 100, "is not a SQLite database: give another path with --db"),
+        (
+            b"this is plainly not a database file" * 100,
+            "is not a SQLite database: give another path with --db",
+        ),
         (None, "belongs to another program"),
     ],
 )

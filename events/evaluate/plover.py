@@ -55,7 +55,9 @@ def gold_records(data_dir: Path) -> Iterator[dict[str, Any]]:
     """Yield the gold event records (the DOCUMENT records are file documentation)."""
     path = data_dir / GOLD
     if not path.is_file():
-        raise EventsError(f"PLOVER gold file not found at {path}: pass --data pointing at the shared data folder")
+        raise EventsError(
+            f"PLOVER gold file not found at {path}: pass --data pointing at the shared data folder"
+        )
     for record in json.loads(path.read_text(encoding="utf-8")):
         if record.get("event") != "DOCUMENT" and record.get("text"):
             yield record
@@ -121,7 +123,9 @@ def evaluate(data_dir: Path, limit: int | None = None) -> Report:
     for n, record in enumerate(gold_records(data_dir)):
         if limit is not None and n >= limit:
             break
-        doc = Document(raw=record["text"], given_published=_published(record), origin=str(record.get("id")))
+        doc = Document(
+            raw=record["text"], given_published=_published(record), origin=str(record.get("id"))
+        )
         run(doc)
         claim = top_claim(doc)
         gold = gold_type(record)
@@ -138,7 +142,10 @@ def evaluate(data_dir: Path, limit: int | None = None) -> Report:
             confusion[(gold, predicted)] = confusion.get((gold, predicted), 0) + 1
         _score_actors(report, record, claim)
     worst = sorted(confusion.items(), key=lambda kv: -kv[1])[:8]
-    report.notes.append("most frequent confusions (gold -> predicted): " + ", ".join(f"{g}->{p} {k}" for (g, p), k in worst))
+    report.notes.append(
+        "most frequent confusions (gold -> predicted): "
+        + ", ".join(f"{g}->{p} {k}" for (g, p), k in worst)
+    )
     return report
 
 
@@ -178,7 +185,10 @@ def main() -> None:  # pragma: no cover - a convenience for `python -m events.ev
             print(f"{name:16} accuracy {s.accuracy:.3f}  ({s.correct}/{s.total})")
     for name, s in sorted(report.scores.items()):
         if name.startswith("event_type:"):
-            print(f"{name:24} P {s.precision:.2f} R {s.recall:.2f} F1 {s.f1:.2f}  tp {s.tp} fp {s.fp} fn {s.fn}")
+            print(
+                f"{name:24} P {s.precision:.2f} R {s.recall:.2f} F1 {s.f1:.2f}  "
+                f"tp {s.tp} fp {s.fp} fn {s.fn}"
+            )
     for note in report.notes:
         print(note)
 

@@ -134,7 +134,7 @@ def phrase_regex(phrase: str, *, inflect: bool, slot_group: str | None = None) -
         gap_next = False
     if not out:
         raise SeedError(f"empty lexicon phrase {phrase!r}")
-    return rf"(?<![\w-])" + "".join(out) + rf"(?![\w-])"
+    return r"(?<![\w-])" + "".join(out) + r"(?![\w-])"
 
 
 _WORD = re.compile(r"\w[\w'’-]*")
@@ -163,13 +163,20 @@ class PhraseIndex:
 
     @classmethod
     def build(cls, phrases: list[str], *, inflect: bool, priority: list[int]) -> PhraseIndex:
-        """Index ``phrases``; among phrases sharing a first word, lower ``priority`` is tried first."""
+        """Index ``phrases``; among those sharing a first word, lower ``priority`` goes first."""
         table: dict[str, list[tuple[int, int, re.Pattern[str]]]] = {}
         for i, phrase in enumerate(phrases):
-            regex = re.compile(phrase_regex(phrase, inflect=inflect, slot_group="slot"), re.IGNORECASE)
+            regex = re.compile(
+                phrase_regex(phrase, inflect=inflect, slot_group="slot"), re.IGNORECASE
+            )
             for form in _first_forms(phrase, inflect):
                 table.setdefault(form, []).append((priority[i], i, regex))
-        return cls({k: tuple((i, r) for _, i, r in sorted(v, key=lambda x: x[:2])) for k, v in table.items()})
+        return cls(
+            {
+                k: tuple((i, r) for _, i, r in sorted(v, key=lambda x: x[:2]))
+                for k, v in table.items()
+            }
+        )
 
     def finditer(self, text: str) -> Iterator[tuple[int, re.Match[str]]]:
         """Yield (phrase index, match), leftmost first, without overlaps."""
@@ -307,7 +314,9 @@ def _prefer(actors: list[ActorMention], key_pos: int, before: bool) -> ActorMent
     return min(actors, key=score)
 
 
-def speaker_before(text: str, base: int, cue_start: int, actors: list[ActorMention]) -> ActorMention | None:
+def speaker_before(
+    text: str, base: int, cue_start: int, actors: list[ActorMention]
+) -> ActorMention | None:
     """Return the actor that ends right before ``cue_start`` (the subject of "said")."""
     candidates = []
     for a in actors:
@@ -321,7 +330,9 @@ def speaker_before(text: str, base: int, cue_start: int, actors: list[ActorMenti
     return _prefer(candidates, cue_start, before=True)
 
 
-def speaker_after(text: str, base: int, cue_end: int, actors: list[ActorMention]) -> ActorMention | None:
+def speaker_after(
+    text: str, base: int, cue_end: int, actors: list[ActorMention]
+) -> ActorMention | None:
     """Return the actor that starts right after ``cue_end`` ("according to X", "said X")."""
     candidates = []
     for a in actors:
@@ -403,7 +414,9 @@ def attribute_sentence(
                 speaker = previous.claimant
         if speaker is not None and att.claimant is None:
             att.claimant, att.claimant_text, main = speaker, speaker.text, cue
-        elif speaker is None and att.claimant_text is None and kind == "report" and where == "before":
+        elif (
+            speaker is None and att.claimant_text is None and kind == "report" and where == "before"
+        ):
             name = _capitalised_before(text, base, cue.start)
             if name:
                 att.claimant_text, main = name, cue
@@ -453,7 +466,9 @@ def _resolve(
     return None, None
 
 
-def _claim_date(cue: CueMatch, speaker: ActorMention | None, dates: list[DateMention]) -> DateMention | None:
+def _claim_date(
+    cue: CueMatch, speaker: ActorMention | None, dates: list[DateMention]
+) -> DateMention | None:
     """Return the date of speaking: right after the cue, or right before the speaker."""
     after = [d for d in dates if 0 <= d.start - cue.end <= CLAIM_DATE_WINDOW]
     if after:
@@ -469,18 +484,18 @@ def _claim_date(cue: CueMatch, speaker: ActorMention | None, dates: list[DateMen
 # Quotations spanning sentences
 # ---------------------------------------------------------------------------------------------
 
-_OPEN_QUOTES = "“\"«‘"
-_CLOSE_QUOTES = "”\"»’"
+_OPEN_QUOTES = '“"«‘'
+_CLOSE_QUOTES = '”"»’'
 
 
 def _starts_quoted(sent: Sentence) -> bool:
     stripped = sent.text.lstrip()
-    return bool(stripped) and stripped[0] in "“\"«"
+    return bool(stripped) and stripped[0] in '“"«'
 
 
 def _ends_quoted(sent: Sentence) -> bool:
     stripped = sent.text.rstrip()
-    return bool(stripped) and stripped[-1] in "”\"»"
+    return bool(stripped) and stripped[-1] in '”"»'
 
 
 def _quote_open_at_end(sent: Sentence) -> bool:
@@ -501,8 +516,10 @@ def propagate_quotes(sentences: list[Sentence], atts: dict[int, Attribution]) ->
         for i, s in enumerate(group):
             att = atts.get(s.index)
             quoted = open_quote or _starts_quoted(s)
-            open_quote = (open_quote or _starts_quoted(s)) and not _ends_quoted(s) or (
-                not open_quote and _quote_open_at_end(s)
+            open_quote = (
+                (open_quote or _starts_quoted(s))
+                and not _ends_quoted(s)
+                or (not open_quote and _quote_open_at_end(s))
             )
             if att is None or att.claimant is not None or att.claimant_text or not quoted:
                 continue
@@ -549,7 +566,9 @@ def attribute(doc: Document) -> None:
     ctx = _Context()
     atts: dict[int, Attribution] = {}
     for sent in doc.sentences:
-        att = attribute_sentence(sent, actors_by.get(sent.index, []), dates_by.get(sent.index, []), ctx)
+        att = attribute_sentence(
+            sent, actors_by.get(sent.index, []), dates_by.get(sent.index, []), ctx
+        )
         atts[sent.index] = att
         if att.claimant is not None:
             ctx.last_any = att

@@ -57,7 +57,9 @@ PLOVER_TYPES = (
     "REQUEST RETREAT SANCTION SUPPORT THREATEN"
 ).split()
 #: Verbal event types: the speaker is the source when the sentence names no other subject.
-VERBAL_TYPES = frozenset({"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "REQUEST", "ACCUSE", "REJECT", "THREATEN"})
+VERBAL_TYPES = frozenset(
+    {"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "REQUEST", "ACCUSE", "REJECT", "THREATEN"}
+)
 #: What a future-tense event becomes (PLOVER manual, AGREE: "cooperative actions reported in
 #: future tense are also taken to imply intentions"; THREATEN covers announced coercion).
 INTENT_SHIFT = {
@@ -69,7 +71,12 @@ DEMANDABLE = frozenset({"RETREAT", "CONCEDE", "AGREE", "CONSULT", "COOPERATE", "
 #: Consequences that make a demand a threat ("the attack will not stop until ...").
 THREATENING = frozenset({"ASSAULT", "COERCE", "SANCTION", "MOBILIZE", "THREATEN"})
 DEMAND_MODE = {"RETREAT": "yield", "CONCEDE": "yield", "AGREE": "meet", "CONSULT": "meet"}
-THREAT_MODE = {"ASSAULT": "violence", "MOBILIZE": "violence", "COERCE": "restrict", "SANCTION": "relations"}
+THREAT_MODE = {
+    "ASSAULT": "violence",
+    "MOBILIZE": "violence",
+    "COERCE": "restrict",
+    "SANCTION": "relations",
+}
 
 # --- thresholds (calibrated on seeds/samples and the PLOVER gold development set) ---
 #: Words after a trigger searched for its target ("attack on Armenian forces").
@@ -134,7 +141,9 @@ _CLAUSE_BREAK = re.compile(
     r"whereby|where|if|unless|until|without)\b",
     re.I,
 )
-_LOCATIVE = re.compile(r"\b(?:in|at|near|inside|into|across|throughout|within|outside|around|on)\s+(?:the\s+)?$", re.I)
+_LOCATIVE = re.compile(
+    r"\b(?:in|at|near|inside|into|across|throughout|within|outside|around|on)\s+(?:the\s+)?$", re.I
+)
 #: "King Hassan of Morocco", "opposition groups in Zimbabwe" / "Kenya's Vice-President".
 _ATTACHED_AFTER = re.compile(r"^\s*(?:of|in|from)\s+(?:the\s+)?$", re.I)
 _ATTACHED_BEFORE = re.compile(r"^(?:['’]s)?\s*$")
@@ -149,7 +158,9 @@ _ADJUNCT_WORDS = frozenset({"after", "before", "while", "when", "since"})
 PHYSICAL_TYPES = frozenset(
     {"ASSAULT", "COERCE", "MOBILIZE", "PROTEST", "RETREAT", "AID", "SANCTION", "COOPERATE"}
 )
-_BOTH_SIDES = re.compile(r"\b(?:both sides|either side|the two sides|each other|both parties)\b", re.I)
+_BOTH_SIDES = re.compile(
+    r"\b(?:both sides|either side|the two sides|each other|both parties)\b", re.I
+)
 _PARTICIPLE_IRREGULAR = frozenset(
     "shot slain struck fought met sworn hit seized taken retaken overtaken beaten hurt sent "
     "freed held brought caught thrown blown burnt burned stolen".split()
@@ -174,7 +185,8 @@ class Trigger:
 
     @property
     def rule(self) -> str:
-        return f"trigger:{self.pattern.replace(' ... ', ' ').split('/')[0].rstrip('=')}/{self.event_type}"
+        lemma = self.pattern.replace(" ... ", " ").split("/")[0].rstrip("=")
+        return f"trigger:{lemma}/{self.event_type}"
 
 
 @dataclass(frozen=True)
@@ -210,7 +222,11 @@ def trigger_lexicon() -> _TriggerLexicon:
             pattern = pattern.strip()
             if pattern:
                 words = len([t for t in pattern.split() if t != "..."])
-                triggers.append(Trigger(pattern, row["event_type"], row["mode"], row["voice_hint"], words, generic))
+                triggers.append(
+                    Trigger(
+                        pattern, row["event_type"], row["mode"], row["voice_hint"], words, generic
+                    )
+                )
     # Longer patterns first where patterns share a first word ("launch ... attack" over "launch").
     priority = [-1000 * t.words - len(t.pattern) for t in triggers]
     index = PhraseIndex.build([t.pattern for t in triggers], inflect=True, priority=priority)
@@ -270,7 +286,11 @@ def number_lexicon() -> _Numbers:
         elif kind == "scale":
             scales[phrase] = int(row["value"])
         elif kind == "vague":
-            vague[phrase] = (_int_or_none(row["low"]), _int_or_none(row["best"]), _int_or_none(row["high"]))
+            vague[phrase] = (
+                _int_or_none(row["low"]),
+                _int_or_none(row["best"]),
+                _int_or_none(row["high"]),
+            )
         elif kind == "modifier":
             modifiers[phrase] = row["value"]
         else:
@@ -315,7 +335,10 @@ def parse_figure(m: re.Match[str], lex: _Numbers | None = None) -> Figure | None
         if len(words) >= 3 and words[-2] == "of":  # "hundreds of thousands"
             base = lex.vague.get(words[0], (None, None, None))
             mult = lex.scales.get(words[-1].rstrip("s"), 1)
-            low, best, high = (None if v is None else (v + 1) * mult - 1 if i == 2 else v * mult for i, v in enumerate(base))
+            low, best, high = (
+                None if v is None else (v + 1) * mult - 1 if i == 2 else v * mult
+                for i, v in enumerate(base)
+            )
         if effect == "at_least" or effect == "more_than":
             best, high = None, None
         return Figure(low, best, high, m.start(), m.end())
@@ -371,9 +394,16 @@ def _looks_like_year_or_date(text: str, m: re.Match[str]) -> bool:
     if re.fullmatch(r"1[89]\d\d|20\d\d", token):
         return True
     around = text[max(0, m.start() - 12) : m.end() + 12]
-    return bool(re.search(r"(?:January|February|March|April|May|June|July|August|September|October|"
-                          r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s*$",
-                          text[max(0, m.start() - 12) : m.start()])) or "%" in around[len(around) // 2 :][:3]
+    return (
+        bool(
+            re.search(
+                r"(?:January|February|March|April|May|June|July|August|September|October|"
+                r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s*$",
+                text[max(0, m.start() - 12) : m.start()],
+            )
+        )
+        or "%" in around[len(around) // 2 :][:3]
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -401,7 +431,9 @@ def _words_between(s: _Sent, a: int, b: int) -> int:
     return len(re.findall(r"\S+", s.text(a, b)))
 
 
-def _group(s: _Sent, seed: ActorMention, pool: list[ActorMention], leftwards: bool) -> list[ActorMention]:
+def _group(
+    s: _Sent, seed: ActorMention, pool: list[ActorMention], leftwards: bool
+) -> list[ActorMention]:
     """Return ``seed`` with the actors conjoined to it ("Russia, France and the U.S.")."""
     group = [seed]
     ordered = sorted(pool, key=lambda a: a.start, reverse=leftwards)
@@ -563,7 +595,11 @@ def _nearest(items: list, pos: int):  # type: ignore[no-untyped-def,type-arg]
 def pick_date(s: _Sent, trig: TriggerMatch, verbal_by_claimant: bool) -> DateMention | None:
     """Return the date of the clause or sentence; the date of speaking only for speech acts."""
     claim_date = s.att.claim_date if _in_frame(s, s.att.claim_date) else None
-    dates = [d for d in s.dates if d.date_start is not None and (verbal_by_claimant or d is not claim_date)]
+    dates = [
+        d
+        for d in s.dates
+        if d.date_start is not None and (verbal_by_claimant or d is not claim_date)
+    ]
     return _nearest(dates, trig.start)
 
 
@@ -583,7 +619,11 @@ def _in_frame(s: _Sent, date: DateMention | None) -> bool:
 
 def pick_place(s: _Sent, trig: TriggerMatch) -> PlaceMention | None:
     """Return the place of the event: after the trigger with a locative, else the nearest."""
-    after = [p for p in s.places if p.start >= trig.end and _LOCATIVE.search(s.text(trig.end, p.start)[-20:])]
+    after = [
+        p
+        for p in s.places
+        if p.start >= trig.end and _LOCATIVE.search(s.text(trig.end, p.start)[-20:])
+    ]
     if after:
         return min(after, key=lambda p: p.start)
     return _nearest(s.places, trig.start)
@@ -616,7 +656,9 @@ def trigger_modality(s: _Sent, trig: TriggerMatch) -> str:
             if _later_report(s, cue, trig):
                 continue  # "denied the figures and said the group had killed ...": a new claim
             found.append(m)
-        elif cue.start <= trig.start < _clause_end(s, cue.end) or (cue.end <= trig.start and m == "conditional" and _in_condition(s, cue, trig)):
+        elif cue.start <= trig.start < _clause_end(s, cue.end) or (
+            cue.end <= trig.start and m == "conditional" and _in_condition(s, cue, trig)
+        ):
             found.append(m)
     return strongest(found)
 
@@ -631,7 +673,8 @@ def _later_report(s: _Sent, cue: CueMatch, trig: TriggerMatch) -> bool:
     if cue.cue.speaker != "before" or trig.start < cue.end:
         return False
     return any(
-        c.cue.kind in {"report", "relay"} and cue.end <= c.start and c.end <= trig.start for c in s.cues
+        c.cue.kind in {"report", "relay"} and cue.end <= c.start and c.end <= trig.start
+        for c in s.cues
     )
 
 
@@ -641,11 +684,13 @@ def _in_condition(s: _Sent, cue: CueMatch, trig: TriggerMatch) -> bool:
 
 def _negated(s: _Sent, trig: TriggerMatch) -> bool:
     for cue in s.cues:
-        if cue.cue.kind == "negation" and cue.end <= trig.start:
-            if _words_between(s, cue.end, trig.start) <= NEGATION_WINDOW_WORDS and not re.search(
-                r"[,;]", s.text(cue.end, trig.start)
-            ):
-                return True
+        if (
+            cue.cue.kind == "negation"
+            and cue.end <= trig.start
+            and _words_between(s, cue.end, trig.start) <= NEGATION_WINDOW_WORDS
+            and not re.search(r"[,;]", s.text(cue.end, trig.start))
+        ):
+            return True
     return False
 
 
@@ -676,14 +721,19 @@ def _affiliate(s: _Sent, actor: ActorMention) -> ActorMention:
     near = [
         a
         for a in s.actors
-        if a.country and a is not actor and (
-            _ATTACHED_AFTER.match(s.text(actor.end, a.start)) if a.start >= actor.end
+        if a.country
+        and a is not actor
+        and (
+            _ATTACHED_AFTER.match(s.text(actor.end, a.start))
+            if a.start >= actor.end
             else _ATTACHED_BEFORE.match(s.text(a.end, actor.start))
         )
     ]
     countries = {a.country for a in near}
     if len(countries) != 1:
-        countries = {a.country for a in s.actors if a.country} | {p.country for p in s.places if p.country}
+        countries = {a.country for a in s.actors if a.country} | {
+            p.country for p in s.places if p.country
+        }
     if len(countries) != 1:
         return actor
     return dataclasses.replace(actor, country=countries.pop(), rule=f"{actor.rule}+context")
@@ -709,7 +759,9 @@ def _attribution_for(s: _Sent, modality: str) -> Attribution:
     return att
 
 
-def _base_claim(s: _Sent, trig: TriggerMatch, event_type: str, mode: str | None, rule: str) -> Claim:
+def _base_claim(
+    s: _Sent, trig: TriggerMatch, event_type: str, mode: str | None, rule: str
+) -> Claim:
     return Claim(
         sentence_index=s.sent.index,
         section=s.sent.section,
@@ -759,8 +811,10 @@ def code_trigger(s: _Sent, trig: TriggerMatch, embedded: bool) -> Claim | None:
     if negated and event_type == "AGREE":
         event_type, negated = "REJECT", False  # "not willing to compromise" is a refusal
     by_claimant = False
-    if claimant is not None and not any(r.role == "source" for r in roles) and (
-        event_type in VERBAL_TYPES or _speaker_is_subject(s, trig, claimant)
+    if (
+        claimant is not None
+        and not any(r.role == "source" for r in roles)
+        and (event_type in VERBAL_TYPES or _speaker_is_subject(s, trig, claimant))
     ):
         roles.insert(0, RoleFiller("source", claimant))
         by_claimant = True
@@ -787,7 +841,9 @@ def _speaker_is_subject(s: _Sent, trig: TriggerMatch, claimant: ActorMention) ->
     between = s.text(claimant.end, trig.start)
     if any(claimant.end <= a.start and a.end <= trig.start and a is not claimant for a in s.actors):
         return False
-    if any(c.cue.kind == "agentive" and claimant.end <= c.start <= c.end <= trig.start for c in s.cues):
+    if any(
+        c.cue.kind == "agentive" and claimant.end <= c.start <= c.end <= trig.start for c in s.cues
+    ):
         return True  # "X claimed responsibility for the attack"
     if _PRONOUN_SUBJECT.search(between):
         return True
@@ -798,7 +854,10 @@ def _speaker_is_subject(s: _Sent, trig: TriggerMatch, claimant: ActorMention) ->
 
 
 def demand_claims(s: _Sent, triggers: list[TriggerMatch]) -> tuple[list[Claim], set[int]]:
-    """Code demands by condition ("will fail if X does not withdraw"); return claims and used triggers."""
+    """Code demands by condition ("will fail if X does not withdraw").
+
+    Return the claims and the triggers they used.
+    """
     claims: list[Claim] = []
     used: set[int] = set()
     pool = _role_pool(s)
@@ -815,7 +874,11 @@ def demand_claims(s: _Sent, triggers: list[TriggerMatch]) -> tuple[list[Claim], 
             continue
         target = [a for a in pool if cue.end <= a.start and a.end <= trig.start]
         if not target:
-            target = [a for a in pool if trig.end <= a.start < end and _BY.match(s.text(trig.end, a.start))]
+            target = [
+                a
+                for a in pool
+                if trig.end <= a.start < end and _BY.match(s.text(trig.end, a.start))
+            ]
         if not target:
             continue
         consequence = [t for t in triggers if not (cue.start <= t.start < end)]
@@ -830,7 +893,9 @@ def demand_claims(s: _Sent, triggers: list[TriggerMatch]) -> tuple[list[Claim], 
         if not source:
             first = [a for a in pool if a.end <= cue.start]
             source = first[:1]
-        claim.roles = [RoleFiller("source", a) for a in source] + [RoleFiller("target", a) for a in _dedupe(target)]
+        claim.roles = [RoleFiller("source", a) for a in source] + [
+            RoleFiller("target", a) for a in _dedupe(target)
+        ]
         claim.attribution = _attribution_for(s, strongest([s.att.modality, "conditional"]))
         claim.date = pick_date(s, span, verbal_by_claimant=True)
         claim.place = None
@@ -894,7 +959,9 @@ def code_sentence(s: _Sent) -> list[Claim]:
     if figure is not None:
         _attach_fatalities(claims, figure, s)
     _allegations(s, claims, alleging)
-    main = next((c for c in sorted(claims, key=lambda c: c.trigger_start) if c.actors("source")), None)
+    main = next(
+        (c for c in sorted(claims, key=lambda c: c.trigger_start) if c.actors("source")), None
+    )
     if main is not None:
         main.confidence = round(min(main.confidence + CONF_MAIN, 1.0), 3)
     return _merge_same_type(claims)
@@ -927,7 +994,11 @@ def _attach_fatalities(claims: list[Claim], fig: Figure, s: _Sent) -> None:
         return
     pos = s.sent.start + fig.start
     target = min(assaults, key=lambda c: abs(c.trigger_start - pos))
-    target.fatalities_low, target.fatalities_best, target.fatalities_high = fig.low, fig.best, fig.high
+    target.fatalities_low, target.fatalities_best, target.fatalities_high = (
+        fig.low,
+        fig.best,
+        fig.high,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -943,10 +1014,17 @@ def _ongoing(text: str) -> bool:
     return is_ongoing(text)
 
 
-def _discourse(doc: Document, s: _Sent, claims: list[Claim], history: list[Claim], speech_dates: dict[str, DateMention]) -> None:
+def _discourse(
+    doc: Document,
+    s: _Sent,
+    claims: list[Claim],
+    history: list[Claim],
+    speech_dates: dict[str, DateMention],
+) -> None:
     """Fill roles and dates a sentence leaves to its context."""
     previous = next(
-        (c for c in reversed(history) if c.section == s.sent.section and c.event_type == "ASSAULT"), None
+        (c for c in reversed(history) if c.section == s.sent.section and c.event_type == "ASSAULT"),
+        None,
     )
     for claim in claims:
         if (
@@ -955,12 +1033,20 @@ def _discourse(doc: Document, s: _Sent, claims: list[Claim], history: list[Claim
             and previous is not None
             and _BOTH_SIDES.search(s.sent.text)
         ):
-            claim.roles = [RoleFiller("source", r.actor) for r in previous.roles if r.role in {"source", "target"}]
+            claim.roles = [
+                RoleFiller("source", r.actor)
+                for r in previous.roles
+                if r.role in {"source", "target"}
+            ]
         if claim.date is None and _ongoing(s.sent.text):
             start = _previous_date(history, s) or _paragraph_date(doc, s)
             if start is not None and start.date_start is not None:
-                span = ongoing_interval(DateInterval(start.date_start, start.date_end, start.precision), doc.published)
-                m = re.search(r"\b(?:thus|so)\s+far\b|\bto\s+date\b|\buntil\s+now\b", s.sent.text, re.I)
+                span = ongoing_interval(
+                    DateInterval(start.date_start, start.date_end, start.precision), doc.published
+                )
+                m = re.search(
+                    r"\b(?:thus|so)\s+far\b|\bto\s+date\b|\buntil\s+now\b", s.sent.text, re.I
+                )
                 a, b = (m.start(), m.end()) if m else (0, 0)
                 claim.date = DateMention(
                     start=s.sent.start + a,
@@ -1015,7 +1101,11 @@ def _previous_date(history: list[Claim], s: _Sent) -> DateMention | None:
 
 
 def _paragraph_date(doc: Document, s: _Sent) -> DateMention | None:
-    same = {x.index for x in doc.sentences if x.paragraph == s.sent.paragraph and x.section == s.sent.section}
+    same = {
+        x.index
+        for x in doc.sentences
+        if x.paragraph == s.sent.paragraph and x.section == s.sent.section
+    }
     earlier = [d for d in doc.dates if d.sentence_index in same and d.sentence_index < s.sent.index]
     return earlier[-1] if earlier else None
 
@@ -1032,10 +1122,18 @@ def _by_sentence(items: list) -> dict[int, list]:  # type: ignore[type-arg]
     return out
 
 
-@stage("events", requires=("sentences", "actors", "dates", "places", "attributions"), assigns=("claims",))
+@stage(
+    "events",
+    requires=("sentences", "actors", "dates", "places", "attributions"),
+    assigns=("claims",),
+)
 def code_events(doc: Document) -> None:
     """Set ``doc.claims``: one claim per event mention, with roles, date, place and attribution."""
-    actors, dates, places = _by_sentence(doc.actors), _by_sentence(doc.dates), _by_sentence(doc.places)
+    actors, dates, places = (
+        _by_sentence(doc.actors),
+        _by_sentence(doc.dates),
+        _by_sentence(doc.places),
+    )
     history: list[Claim] = []
     speech_dates: dict[str, DateMention] = {}
     for sent in doc.sentences:
@@ -1051,7 +1149,8 @@ def code_events(doc: Document) -> None:
             [
                 c
                 for c in find_cues(sent.text, sent.start)
-                if not _inside_any(c, dates.get(sent.index, [])) and not inside_actor(c, actors.get(sent.index, []))
+                if not _inside_any(c, dates.get(sent.index, []))
+                and not inside_actor(c, actors.get(sent.index, []))
             ],
         )
         claims = code_sentence(s)
