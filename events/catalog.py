@@ -61,7 +61,7 @@ def _float(cell: str) -> float | None:
         return None
 
 
-def seed_rows() -> dict[str, list[dict[str, Any]]]:
+def seed_rows() -> dict[str, list[Any]]:
     """Read the seed files into rows for actors, aliases, locations and crosswalk."""
     actors: list[dict[str, Any]] = []
     aliases: list[tuple[str, str, str]] = []  # (actor key, alias, kind)

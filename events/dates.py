@@ -180,9 +180,10 @@ def _normalise_cached(text: str, anchor: dt.date | None, prefer: Prefer) -> Date
             None, None, precision, resolved=False, relative=relative, has_year=has_year
         )
     if not has_year and not relative and anchor is not None:
-        day = _place_yearless(day, precision, anchor, prefer)
-        if day is None:
+        placed = _place_yearless(day, precision, anchor, prefer)
+        if placed is None:
             return None
+        day = placed
     start, end = interval_of(day, precision)
     return DateInterval(start, end, precision, resolved=True, relative=relative, has_year=has_year)
 

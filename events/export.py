@@ -703,6 +703,7 @@ def _rows(database: Database, options: ExportOptions) -> Iterator[tuple[list[str
             statement, params, columns = build_query(conn, options, database.dialect)
             raw = conn.connection.dbapi_connection
             assert raw is not None
+            cursor: Any
             if database.dialect == "postgresql":
                 # psycopg's pyformat: literal % in the SQL (user --where, LIKE) must double.
                 statement = statement.replace("%", "%%")
@@ -831,7 +832,8 @@ def _copy_out(
             )
             raw = conn.connection.dbapi_connection
             assert raw is not None
-            with raw.cursor() as cursor:
+            pg_cursor: Any = raw.cursor()
+            with pg_cursor as cursor:
                 with cursor.copy(copy_sql, params) as copy:
                     for chunk in copy:
                         out.write(bytes(chunk).decode("utf-8"))

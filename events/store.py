@@ -13,9 +13,9 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Date, Integer, and_, bindparam, insert, or_, select, update
+from sqlalchemy import Date, Integer, Table, and_, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from events import EXTRACTOR_VERSION
@@ -36,12 +36,13 @@ from events.pipeline.doc import Claim as ClaimData
 
 _WS = re.compile(r"\s+")
 # Core tables: bulk inserts with RETURNING skip the ORM's per-row bookkeeping.
-_ARTICLES = Article.__table__
-_CLAIMS = Claim.__table__
-_EVENTS = Event.__table__
+_ARTICLES = cast(Table, Article.__table__)
+_CLAIMS = cast(Table, Claim.__table__)
+_EVENTS = cast(Table, Event.__table__)
+_ACTORS = cast(Table, Actor.__table__)
 _SET_PARENT = (
-    update(Actor.__table__)
-    .where(Actor.__table__.c.id == bindparam("child"), Actor.__table__.c.parent_id.is_(None))
+    update(_ACTORS)
+    .where(_ACTORS.c.id == bindparam("child"), _ACTORS.c.parent_id.is_(None))
     .values(parent_id=bindparam("parent"))
 )
 # One compiled statement for every event look-up (see _stored_match).
@@ -136,7 +137,7 @@ def store_document(session: Session, doc: Document, digest: str | None = None) -
         for link in _claim_actor_rows(claim_id, claim, actor_ids)
     ]
     if links:
-        session.execute(insert(ClaimActor.__table__), links)
+        session.execute(insert(cast(Table, ClaimActor.__table__)), links)
     return Stored(article_id, len(rows), new, linked)
 
 
@@ -381,7 +382,7 @@ def _assign_events(
                         members.append({"event_id": ids[owner], "actor_id": actor_id,
                                         "role": role, "position": pos})  # fmt: skip
         if members:
-            session.execute(insert(EventActor.__table__), members)
+            session.execute(insert(cast(Table, EventActor.__table__)), members)
     return new, linked
 
 

@@ -474,9 +474,9 @@ def _clause(s: _Sent, trig: TriggerMatch) -> tuple[int, int]:
             continue  # "after fighting near Gao": the subject of the main clause fought
         left = s.sent.start + m.end()
     right = s.sent.end
-    m = _CLAUSE_BREAK.search(s.text(trig.end, s.sent.end))
-    if m:
-        right = trig.end + m.start()
+    brk = _CLAUSE_BREAK.search(s.text(trig.end, s.sent.end))
+    if brk:
+        right = trig.end + brk.start()
     for cue in s.cues:
         if cue.cue.kind in {"report", "relay"} and cue.cue.speaker in {"before", "inside"}:
             if cue.end <= trig.start:
@@ -729,11 +729,10 @@ def _affiliate(s: _Sent, actor: ActorMention) -> ActorMention:
             else _ATTACHED_BEFORE.match(s.text(a.end, actor.start))
         )
     ]
-    countries = {a.country for a in near}
+    countries: set[str | None] = {a.country for a in near}
     if len(countries) != 1:
-        countries = {a.country for a in s.actors if a.country} | {
-            p.country for p in s.places if p.country
-        }
+        named = [a.country for a in s.actors] + [p.country for p in s.places]
+        countries = {c for c in named if c}
     if len(countries) != 1:
         return actor
     return dataclasses.replace(actor, country=countries.pop(), rule=f"{actor.rule}+context")
@@ -1066,9 +1065,9 @@ def _discourse(
         if claim.date is None and s.att.claim_date is not None:
             claim.date = s.att.claim_date
         if claim.date is None and any(c.cue.kind == "speech" for c in s.cues):
-            for a in s.actors:
-                if a.key in speech_dates:
-                    claim.date = speech_dates[a.key]
+            for speaker in s.actors:
+                if speaker.key in speech_dates:
+                    claim.date = speech_dates[speaker.key]
                     break
 
 

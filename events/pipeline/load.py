@@ -202,7 +202,7 @@ def load_stream(
     buf = fh.read(max_bytes + 1)
     if isinstance(buf, str):
         buf = buf.encode("utf-8")
-        binary: IO[bytes] = _EncodingReader(fh)  # type: ignore[arg-type]
+        binary: IO[bytes] = _EncodingReader(fh)  # type: ignore[arg-type,assignment]
     else:
         binary = fh  # type: ignore[assignment]
     if len(buf) <= max_bytes:
@@ -242,6 +242,7 @@ def extract_html(html: str) -> HtmlExtract:
     """
     import trafilatura  # slow to import; only HTML input needs it
 
+    result: Any
     try:
         result = trafilatura.bare_extraction(
             html,
