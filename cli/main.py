@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from typing import Any
 
@@ -80,4 +81,11 @@ _register()
 
 def main() -> None:
     """Run the CLI (console script ``events``)."""
-    cli(prog_name="events")
+    try:
+        cli(prog_name="events")
+    except BrokenPipeError:
+        # The reader went away (`events query ... | head`): stop quietly. Point
+        # stdout at devnull so the interpreter's final flush does not fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)

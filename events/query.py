@@ -50,6 +50,7 @@ def run_query(
     if not sql.strip():
         raise QueryError("empty query")
     with database.engine.connect() as conn:
+        result: QueryResult | None = None
         try:
             if database.dialect == "sqlite":
                 result = _sqlite(conn, sql, params, timeout)
@@ -59,6 +60,11 @@ def run_query(
         except (DBAPIError, StatementError) as exc:
             raise _translate(exc, timeout) from None
         finally:
+            # Close the cursor while the connection is still open, also when the
+            # reader stopped early (a closed pipe, an error while rendering).
+            close = getattr(result.rows, "close", None) if result is not None else None
+            if close is not None:
+                close()
             if database.dialect == "sqlite":
                 raw = conn.connection.dbapi_connection
                 if raw is not None:

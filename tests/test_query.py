@@ -123,3 +123,23 @@ def test_timeout_stops_a_runaway_query(runner, db: str, engine_name: str) -> Non
     result = invoke(runner, "--db", db, "query", forever, "--timeout", "0.3")
     assert result.exit_code == 1
     assert "timeout" in result.stderr
+
+
+def test_closed_pipe_stops_quietly(sqlite_db: str) -> None:
+    """`events query ... | head -1` must not end in a traceback."""
+    import subprocess
+    import sys
+
+    sql = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 200000) SELECT x FROM c"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "events", "--db", sqlite_db, "query", sql, "--csv"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline() == b"x\n"
+    proc.stdout.close()  # the reader goes away, like `head -1`
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=60)
+    assert "Traceback" not in err
+    assert proc.returncode == 1
