@@ -462,3 +462,68 @@ def test_population_is_not_the_speaker_of_an_inverted_report() -> None:
     assert (
         attack.attribution.claimant is not None and attack.attribution.claimant.sector == "MIL"
     ), _describe(doc)
+
+
+def test_event_date_in_its_clause_wins_over_dateline_and_speech_date() -> None:
+    doc = extract(
+        "ODESA, May 7, 2024 - Russian drones struck a port in Odesa on Sunday, killing two "
+        "dockworkers, the regional administration head said on Tuesday."
+    )
+    strike = next(c for c in doc.claims if c.event_type == "ASSAULT")
+    assert strike.date is not None and strike.date.date_start == dt.date(2024, 5, 5), _describe(doc)
+
+
+def test_general_staff_is_a_military_speaker_not_a_person() -> None:
+    doc = extract(
+        "Ukrainian soldiers pushed back an assault near Bakhmut, the Ukrainian General Staff said."
+    )
+    claimant = doc.claims[0].attribution.claimant if doc.claims else None
+    assert claimant is not None and claimant.kind == "military", _describe(doc)
+    assert claimant.country == "UKR" and claimant.sector == "MIL"
+
+
+def test_western_governments_take_no_country_from_the_article() -> None:
+    doc = extract(
+        "Polish officials met in Warsaw. "
+        "The Polish prime minister called on Western governments to deliver more tanks."
+    )
+    request = next(c for c in doc.claims if c.event_type == "REQUEST")
+    target = _first(request, "target")
+    assert target is not None and target.country is None, _describe(doc)
+    assert request.place is None or request.place.name != "Western"
+    assert not any(a.text == "Western" for a in doc.actors)
+
+
+def test_condemned_event_is_not_the_condemners_and_expected_sanctions_are_sanctions() -> None:
+    doc = extract(
+        "The African Union denounced the bombing of Goma and is expected to impose new "
+        "sanctions on Rwanda next month."
+    )
+    union = "African Union"
+    accuse = next(c for c in doc.claims if c.event_type == "ACCUSE")
+    assert _matches(_first(accuse, "source"), union), _describe(doc)
+    assert accuse.date is not None and accuse.date.date_start == PUBLISHED, _describe(doc)
+    assert not any(
+        c.event_type == "ASSAULT" and _matches(_first(c, "source"), union) for c in doc.claims
+    ), _describe(doc)
+    assert not any(c.event_type == "THREATEN" for c in doc.claims), _describe(doc)
+    sanction = next(c for c in doc.claims if c.event_type == "SANCTION")
+    assert _matches(_first(sanction, "source"), union)
+    assert _matches(_first(sanction, "target"), "Rwanda")
+    assert sanction.attribution.modality == "predicted"
+    assert sanction.date is not None and sanction.date.date_start == dt.date(2024, 6, 1)
+
+
+def test_announced_intention_stays_a_threat() -> None:
+    doc = extract("The European Union will impose new sanctions on Belarus.")
+    assert any(c.event_type == "THREATEN" for c in doc.claims), _describe(doc)
+
+
+def test_its_units_belong_to_the_claiming_state() -> None:
+    doc = extract(
+        "Israel claimed its units had destroyed a tunnel in Rafah, which could not be verified."
+    )
+    attack = next(c for c in doc.claims if c.event_type == "ASSAULT")
+    src = _first(attack, "source")
+    assert src is not None and src.country == "ISR" and src.sector == "MIL", _describe(doc)
+    assert attack.attribution.modality == "alleged"

@@ -64,6 +64,12 @@ ARTICLE_CONTEXT_MIN_MENTIONS = 2
 #: "rebels" or "residents" in a report on Mali may be foreign fighters or
 #: refugees, but "the army" of a Mali report is Mali's.
 STATE_SECTORS = frozenset({"MIL", "COP", "GOV", "LEG", "JUD", "SPY"})
+#: Qualifiers that place an agent outside any one country ("Western governments", "foreign
+#: diplomats", "international monitors"): such an agent never takes the article's country. A
+#: closed class, like the gap stopwords below; "local" and "regional" stay national.
+ABROAD_QUALIFIER = re.compile(
+    r"\b(?:western|foreign|international|world|global|allied|other)\s+$", re.IGNORECASE
+)
 #: Possessives that tie a bare agent to an earlier actor of the sentence.
 _POSSESSIVE_PRONOUN = re.compile(r"\b(?:its|their|his|her)\s+(?:own\s+)?$", re.IGNORECASE)
 
@@ -271,7 +277,10 @@ def find_actors(doc: Document) -> None:
     order = {s.index: i for i, s in enumerate(doc.sentences)}
     mentions.sort(key=lambda m: (order.get(m.sentence_index, 0), m.start))
     _resolve_possessives(doc, mentions)
-    _resolve_article_context(mentions, located)
+    texts = {s.index: (s.start, s.text) for s in doc.sentences}
+    _resolve_article_context(
+        [m for m in mentions if not _qualified_abroad(m, texts)], located, counted=mentions
+    )
     doc.actors = mentions
 
 
@@ -461,6 +470,11 @@ def _persons_by_title(
             m.best.type != "agent" and m.start < tm.end() and tm.start() < m.end for m in matches
         ):
             continue  # "General Assembly", "Foreign Ministry of Turkey"-like organisation names
+        if any(
+            m.best.type == "agent" and m.start < tm.end() < m.end and m.start <= tm.start()
+            for m in matches
+        ):
+            continue  # "the General Staff said": the title word opens a longer agent noun
         title = lookup_title(tm.group())
         if title is None:
             continue
@@ -722,10 +736,23 @@ def _resolve_possessives(doc: Document, mentions: list[ActorMention]) -> None:
             _with_country(m, antecedent.country, "possessive")
 
 
-def _resolve_article_context(mentions: list[ActorMention], located: list[str]) -> None:
-    """Give bare state agents the article's dominant country (rule ``article-context``)."""
+def _qualified_abroad(m: ActorMention, texts: dict[int, tuple[int, str]]) -> bool:
+    """Return True for a bare agent qualified as foreign ("Western governments")."""
+    if not _is_bare_agent(m) or m.sentence_index not in texts:
+        return False
+    base, text = texts[m.sentence_index]
+    return bool(ABROAD_QUALIFIER.search(text[max(m.start - base - 20, 0) : m.start - base]))
+
+
+def _resolve_article_context(
+    mentions: list[ActorMention], located: list[str], counted: list[ActorMention] | None = None
+) -> None:
+    """Give bare state agents the article's dominant country (rule ``article-context``).
+
+    The dominant country is counted over ``counted`` (default: ``mentions``).
+    """
     counts: dict[str, int] = {}
-    for code in [m.country for m in mentions if m.country] + located:
+    for code in [m.country for m in (counted or mentions) if m.country] + located:
         counts[code] = counts.get(code, 0) + 1
     total = sum(counts.values())
     if not total:

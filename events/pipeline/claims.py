@@ -213,6 +213,7 @@ class Cue:
     modality: str
     speaker: str  # before, after, inside, object, none
     demand: str  # "", yes, negated
+    estimate: bool = False  # a prediction by someone else, not the agent's intention
 
 
 @dataclass(frozen=True)
@@ -248,7 +249,12 @@ def cue_lexicon() -> _Lexicon:
             raise SeedError(f"cues.tsv: unknown kind {kind!r} for cue {row['cue']!r}")
         if row["modality"] and row["modality"] not in MODALITY_RANK:
             raise SeedError(f"cues.tsv: unknown modality {row['modality']!r}")
-        cues.append(Cue(row["cue"], kind, row["modality"], row["speaker"] or "none", row["demand"]))
+        estimate = "estimate" in row["notes"]
+        cues.append(
+            Cue(
+                row["cue"], kind, row["modality"], row["speaker"] or "none", row["demand"], estimate
+            )
+        )
     # Longer phrases first so "in a statement released" wins over "in a statement".
     priority = [-1000 * len(c.phrase.split()) - len(c.phrase) for c in cues]
     index = PhraseIndex.build([c.phrase for c in cues], inflect=False, priority=priority)

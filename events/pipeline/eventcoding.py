@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from events.dates import DateInterval, ongoing_interval
 from events.errors import SeedError
+from events.pipeline.actors import ABROAD_QUALIFIER
 from events.pipeline.claims import (
     HEDGING_KINDS,
     CueMatch,
@@ -130,6 +131,11 @@ CLAUSAL_REPORT_VERBS = frozenset(
 #: hand over two nationals suspected of blowing up a plane" is an offer, not a bombing).
 CONF_MAIN = 0.1
 
+#: The end of a first conjunct whose subject a second predicate shares ("... and is expected").
+_COORDINATED = re.compile(r"\band\s+$", re.I)
+#: A dateline: an upper-case place and a date opening the first sentence, then a dash.
+_DATELINE_BEFORE = re.compile(r"^\s*(?:[A-Z][A-Z .'’/-]*(?:\([^)]*\))?,\s*)?$")
+_DATELINE_AFTER = re.compile(r"^\s*(?:\([^)]*\)\s*)?[-–—]")
 _BE = re.compile(r"\b(?:was|were|been|being|is|are|be|got|get|gets|getting)\s+(?:\w+ly\s+)?$", re.I)
 _BY = re.compile(r"^\s*(?:\S+\s+){0,4}?by\s+$", re.I)
 _CONJ_GAP = re.compile(r"^\s*(?:,|and|or|&|,\s*and|as well as)?\s*(?:the\s+)?$", re.I)
@@ -137,7 +143,7 @@ _ADJACENT_GAP = re.compile(r"^[\s,’'s-]*$")
 #: Words that open another clause: roles are not read across them. Sentences are already
 #: split, so a period here is an abbreviation ("U.S.") and not a boundary.
 _CLAUSE_BREAK = re.compile(
-    r";|—|–|:|\b(?:when|while|whereas|because|although|though|but|which|who|whom|after|before|since|"
+    r";|—|–|:|\band\s+(?=(?:is|are|was|were|has|have|had|will|would|also)\b)|\b(?:when|while|whereas|because|although|though|but|which|who|whom|after|before|since|"
     r"whereby|where|if|unless|until|without)\b",
     re.I,
 )
@@ -147,6 +153,8 @@ _LOCATIVE = re.compile(
 #: "King Hassan of Morocco", "opposition groups in Zimbabwe" / "Kenya's Vice-President".
 _ATTACHED_AFTER = re.compile(r"^\s*(?:of|in|from)\s+(?:the\s+)?$", re.I)
 _ATTACHED_BEFORE = re.compile(r"^(?:['’]s)?\s*$")
+#: Sectors of state organs, which a place word before them would make national.
+STATE_AGENT_SECTORS = frozenset({"MIL", "COP", "GOV", "LEG", "JUD", "SPY"})
 #: Sectors of actors that have no country by nature.
 NONSTATE_SECTORS = frozenset({"IGO", "NGO", "MNC"})
 _PRONOUN_SUBJECT = re.compile(
@@ -421,6 +429,9 @@ class _Sent:
     places: list[PlaceMention]
     att: Attribution
     cues: list[CueMatch]
+    triggers: list[TriggerMatch] = dataclasses.field(default_factory=list)
+    #: Start of an embedded trigger -> end of the verbal trigger embedding it.
+    embedding: dict[int, int] = dataclasses.field(default_factory=dict)
 
     def text(self, start: int, end: int) -> str:
         base = self.sent.start
@@ -486,6 +497,14 @@ def _clause(s: _Sent, trig: TriggerMatch) -> tuple[int, int]:
     return left, right
 
 
+def _shared_subject(s: _Sent, pool: list[ActorMention], left: int) -> list[ActorMention]:
+    """Return the subject of the first conjunct ("The EU condemned X and is expected to ...")."""
+    first = next((t for t in s.triggers if t.start < left), None)
+    if first is None:
+        return []
+    return [a for a in pool if a.end <= first.start and a.start >= _clause(s, first)[0]]
+
+
 def _gerund_adjunct(word: str, gap: str, trig: TriggerMatch) -> bool:
     """Return True for "after"/"while" directly followed by a gerund trigger ("after fighting")."""
     gerund = trig.text.split()[0].lower().endswith("ing")
@@ -540,6 +559,8 @@ def assign_roles(s: _Sent, trig: TriggerMatch) -> list[RoleFiller]:
     """Return the source/target/assoc actors of one trigger."""
     pool = _role_pool(s)
     left, right = _clause(s, trig)
+    # "The EU condemned the shelling": who condemns is not who shelled.
+    left = max(left, s.embedding.get(trig.start, left))
     before = [a for a in pool if left <= a.start and a.end <= trig.start]
     after = [
         a
@@ -548,6 +569,8 @@ def assign_roles(s: _Sent, trig: TriggerMatch) -> list[RoleFiller]:
         and a.end <= right
         and _words_between(s, trig.end, a.start) <= TARGET_WINDOW_WORDS
     ]
+    if not before and _COORDINATED.search(s.text(s.sent.start, left)):
+        before = _shared_subject(s, pool, left)
     voice = trig.trigger.voice
     subject = _group(s, max(before, key=lambda a: a.end), before, leftwards=True) if before else []
     obj = _group(s, min(after, key=lambda a: a.start), after, leftwards=False) if after else []
@@ -593,14 +616,38 @@ def _nearest(items: list, pos: int):  # type: ignore[no-untyped-def,type-arg]
 
 
 def pick_date(s: _Sent, trig: TriggerMatch, verbal_by_claimant: bool) -> DateMention | None:
-    """Return the date of the clause or sentence; the date of speaking only for speech acts."""
+    """Return the date of the trigger's clause, else the nearest date no other trigger is nearer.
+
+    The date of speaking is taken only for speech acts ("X said on Friday" dates the saying, not
+    the shelling of Thursday), and a dateline's date only when nothing else dates the event.
+    """
     claim_date = s.att.claim_date if _in_frame(s, s.att.claim_date) else None
     dates = [
         d
         for d in s.dates
         if d.date_start is not None and (verbal_by_claimant or d is not claim_date)
     ]
-    return _nearest(dates, trig.start)
+    own = [d for d in dates if not _dateline(s, d)] or dates
+    left, right = _clause(s, trig)
+    in_clause = [d for d in own if left <= d.start and d.end <= right]
+    if in_clause:
+        return _nearest(in_clause, trig.start)
+    # A date in another event's clause ("condemned X and will impose sanctions next week") is
+    # that event's: keep only the dates this trigger is the nearest trigger to.
+    mine = [d for d in own if _nearest_trigger(s, d) in (None, trig)]
+    return _nearest(mine, trig.start)
+
+
+def _nearest_trigger(s: _Sent, date: DateMention) -> TriggerMatch | None:
+    return _nearest(s.triggers, date.start) if s.triggers else None
+
+
+def _dateline(s: _Sent, date: DateMention) -> bool:
+    """Return True for the date of a dateline ("KHARKIV, March 3, 2023 - ..."): the filing date."""
+    return bool(
+        _DATELINE_BEFORE.match(s.text(s.sent.start, date.start))
+        and _DATELINE_AFTER.match(s.text(date.end, s.sent.end))
+    )
 
 
 def _in_frame(s: _Sent, date: DateMention | None) -> bool:
@@ -619,14 +666,27 @@ def _in_frame(s: _Sent, date: DateMention | None) -> bool:
 
 def pick_place(s: _Sent, trig: TriggerMatch) -> PlaceMention | None:
     """Return the place of the event: after the trigger with a locative, else the nearest."""
+    places = [p for p in s.places if not _modifies_agent(s, p)]
     after = [
         p
-        for p in s.places
+        for p in places
         if p.start >= trig.end and _LOCATIVE.search(s.text(trig.end, p.start)[-20:])
     ]
     if after:
         return min(after, key=lambda p: p.start)
-    return _nearest(s.places, trig.start)
+    return _nearest(places, trig.start)
+
+
+def _modifies_agent(s: _Sent, place: PlaceMention) -> bool:
+    """Return True for a place word qualifying a state agent it gave no country ("Western
+    governments"): the words say whose agents they are, not where anything happened."""
+    return any(
+        a.start >= place.end
+        and not a.country
+        and a.sector in STATE_AGENT_SECTORS
+        and not s.text(place.end, a.start).strip()
+        for a in s.actors
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -695,8 +755,17 @@ def _negated(s: _Sent, trig: TriggerMatch) -> bool:
 
 
 def _future(s: _Sent, trig: TriggerMatch) -> bool:
+    """Return True when the agent announces the event ("will impose sanctions").
+
+    An estimate by someone else ("is expected to impose sanctions") predicts the event itself.
+    """
     for cue in s.cues:
-        if cue.cue.kind == "modality" and cue.cue.modality == "predicted" and cue.end <= trig.start:
+        if (
+            cue.cue.kind == "modality"
+            and cue.cue.modality == "predicted"
+            and not cue.cue.estimate
+            and cue.end <= trig.start
+        ):
             gap = s.text(cue.end, trig.start)
             if len(re.findall(r"\S+", gap)) <= INTENT_WINDOW_WORDS and not re.search(r"[,;]", gap):
                 return True
@@ -718,6 +787,8 @@ def _affiliate(s: _Sent, actor: ActorMention) -> ActorMention:
     """
     if actor.country or actor.sector in NONSTATE_SECTORS:
         return actor
+    if ABROAD_QUALIFIER.search(s.text(actor.start - 20, actor.start)):
+        return actor  # "Western governments" belong to no one country of the sentence
     near = [
         a
         for a in s.actors
@@ -778,7 +849,8 @@ def _base_claim(
 
 def _complements(s: _Sent, triggers: list[TriggerMatch]) -> tuple[set[int], set[int]]:
     """Return (absorbed, embedded) trigger indexes: "agreed to withdraw", "condemned the attack"."""
-    absorbed, embedded = set(), set()
+    absorbed: set[int] = set()
+    embedded: set[int] = set()
     for i, outer in enumerate(triggers):
         if outer.trigger.event_type not in VERBAL_TYPES:
             continue
@@ -792,6 +864,7 @@ def _complements(s: _Sent, triggers: list[TriggerMatch]) -> tuple[set[int], set[
                 absorbed.add(j)
             else:
                 embedded.add(j)
+                s.embedding.setdefault(inner.start, outer.end)
     return absorbed, embedded
 
 
@@ -943,6 +1016,7 @@ def code_sentence(s: _Sent) -> list[Claim]:
     ]
     if not triggers:
         return []
+    s.triggers = triggers
     claims, used = demand_claims(s, triggers)
     absorbed, embedded = _complements(s, triggers)
     alleging: list[Claim] = []
@@ -1069,6 +1143,31 @@ def _discourse(
                 if speaker.key in speech_dates:
                     claim.date = speech_dates[speaker.key]
                     break
+        spoken = bool(claim.actors("source")) or claim.attribution.claimant is not None
+        if claim.date is None and claim.event_type in VERBAL_TYPES and spoken:
+            claim.date = _publication_date(doc, s)
+
+
+def _publication_date(doc: Document, s: _Sent) -> DateMention | None:
+    """Return the publication date as the date of an undated speech act by a named speaker.
+
+    News reports statements of the day ("The EU condemned the shelling"); a physical event is
+    not dated this way, since it may be days old when reported.
+    """
+    if doc.published is None:
+        return None
+    precision = doc.published_precision if doc.published_precision != "unknown" else "day"
+    return DateMention(
+        start=s.sent.start,
+        end=s.sent.start,
+        text="",
+        sentence_index=s.sent.index,
+        date_start=doc.published,
+        date_end=doc.published,
+        precision=precision,
+        resolved=True,
+        relative=True,
+    )
 
 
 def _context_date(history: list[Claim], s: _Sent, claim: Claim) -> DateMention | None:
