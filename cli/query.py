@@ -6,7 +6,7 @@ import click
 from events.cli.output import output_options, render
 
 from events.db import open_database
-from events.query import run_query
+from events.query import run_query, typed_value
 
 
 @click.command(
@@ -19,7 +19,7 @@ Examples:
 @click.argument("sql")
 @click.option(
     "-p", "--param", "params", nargs=2, multiple=True, metavar="NAME VALUE",
-    help="Bind :NAME in the SQL to VALUE (repeatable).",
+    help="Bind :NAME in the SQL to VALUE (repeatable; 12 and 0.5 bind as numbers).",
 )  # fmt: skip
 @click.option(
     "--timeout",
@@ -38,7 +38,8 @@ def query(obj: dict, sql: str, params: tuple[tuple[str, str], ...], timeout: flo
     """
     database = open_database(obj["db"], readonly=True, timeout=timeout)
     try:
-        with run_query(database, sql, dict(params), timeout=timeout) as result:
+        bound = {name: typed_value(value) for name, value in params}
+        with run_query(database, sql, bound, timeout=timeout) as result:
             render(result.columns, result.rows, fmt, headers=headers)
     finally:
         database.dispose()

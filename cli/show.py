@@ -54,7 +54,7 @@ def show(obj: dict, article: str, as_json: bool) -> None:
     for warning in a["warnings"]:
         click.echo(f"warning: {warning}")
     click.echo()
-    click.echo(_marked(a["body"], [c for c in view.claims if c["section"] in ("body", "caption")]))
+    click.echo(_marked(a["body"], view.claims))
     click.echo()
     for n, claim in enumerate(view.claims, 1):
         where = f"chars {claim['char_start']}-{claim['char_end']}"
@@ -72,20 +72,17 @@ def show(obj: dict, article: str, as_json: bool) -> None:
 
 
 def _marked(body: str, claims: list[dict]) -> str:
-    """Wrap each claim's evidence span in [n ... ] (numbered like the list)."""
-    opens: dict[int, list[str]] = {}
-    closes: dict[int, int] = {}
-    numbers = {id(c): n for n, c in enumerate(claims, 1)}
-    for c in claims:
-        opens.setdefault(c["char_start"], []).append(str(numbers[id(c)]))
-        closes[c["char_end"]] = closes.get(c["char_end"], 0) + 1
-    out = []
-    for i, ch in enumerate(body):
-        if i in closes:
-            out.append("]" * closes[i])
-        if i in opens:
-            out.append(click.style(f"[{','.join(opens[i])} ", fg="green"))
-        out.append(ch)
-    if len(body) in closes:
-        out.append("]" * closes[len(body)])
+    """Wrap each evidence span of the body in [n,m ... ], numbered like the list below."""
+    spans: dict[tuple[int, int], list[str]] = {}
+    for n, c in enumerate(claims, 1):
+        if c["section"] in ("body", "caption"):
+            spans.setdefault((c["char_start"], c["char_end"]), []).append(str(n))
+    out, pos = [], 0
+    for (start, end), numbers in sorted(spans.items()):
+        if start < pos:  # overlapping spans: mark the first only
+            continue
+        out += [body[pos:start], click.style(f"[{','.join(numbers)} ", fg="green")]
+        out += [body[start:end], click.style("]", fg="green")]
+        pos = end
+    out.append(body[pos:])
     return "".join(out)

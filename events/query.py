@@ -7,6 +7,7 @@ PostgreSQL runs the query in a ``READ ONLY`` transaction.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import time
 from collections.abc import Iterator, Mapping
@@ -28,6 +29,23 @@ STREAM_BATCH = 1000
 #: SQLite calls the progress handler every N virtual-machine steps; at this
 #: interval a timeout is noticed within a few milliseconds.
 SQLITE_PROGRESS_STEPS = 10_000
+
+
+_INT = re.compile(r"[+-]?\d{1,18}")
+_FLOAT = re.compile(r"[+-]?(\d+\.\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def typed_value(value: str) -> int | float | str:
+    """Return a command-line parameter as a number when it is written as one.
+
+    SQLite compares a number with text by type, not value (2 >= '2' is false for
+    a computed column), so "-p n 2" must bind the integer 2.
+    """
+    if _INT.fullmatch(value):
+        return int(value)
+    if _FLOAT.fullmatch(value):
+        return float(value)
+    return value
 
 
 @dataclass
@@ -135,15 +153,16 @@ def _translate(exc: DBAPIError | StatementError, timeout: float | None) -> Excep
     message = str(orig) if orig is not None else str(exc)
     first = message.strip().splitlines()[0] if message.strip() else type(exc).__name__
     lowered = first.lower()
+    sqlstate = getattr(orig, "sqlstate", None)
     if (
-        "readonly" in lowered.replace(" ", "")
-        or "read-only" in lowered
-        or (isinstance(orig, sqlite3.DatabaseError) and "not authorized" in lowered)
+        sqlstate == "25006"  # PostgreSQL: read_only_sql_transaction
+        or "attempt to write a readonly database" in lowered
+        or (isinstance(orig, sqlite3.DatabaseError) and lowered == "not authorized")
     ):
         return ReadOnlyViolation(
             f"refused: queries are read-only ({first}); change data with the other commands"
         )
-    if "interrupted" in lowered or "statement timeout" in lowered or "canceling" in lowered:
+    if timeout and (lowered == "interrupted" or sqlstate == "57014"):  # 57014: query_canceled
         return QueryError(f"query stopped after the {timeout:g} s timeout (--timeout)")
     if isinstance(exc, StatementError) and "parameter" in lowered:
         return QueryError(f"{first}: pass it with -p NAME VALUE")

@@ -26,7 +26,7 @@ def get_article(database: Database, ref: str) -> ArticleView:
     """Return the article with id or external id ``ref`` and its claims (claims_flat rows)."""
     with database.session() as session:
         conditions = [Article.external_id == ref]
-        if ref.isdigit():
+        if ref.isdigit() and int(ref) < 2**31:  # ids are 32-bit integers on PostgreSQL
             conditions.append(Article.id == int(ref))
         art = session.execute(
             select(Article).where(or_(*conditions)).order_by(Article.id).limit(1)

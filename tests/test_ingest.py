@@ -200,3 +200,17 @@ def test_huge_single_line_is_handled(runner, sqlite_db: str, tmp_path: Path, siz
     assert result.exit_code == 1
     assert "limit" in result.stderr
     assert count(sqlite_db, "articles") == 0
+
+
+def test_show_numbers_evidence_like_the_list_and_survives_huge_ids(runner, sqlite_db: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "a.txt"
+    path.write_text("Rebels Attack Army Convoy Near Goma\n\n" + STORY)
+    invoke(runner, "--db", sqlite_db, "ingest", str(path), "--published", "2023-04-05")
+    result = invoke(runner, "--db", sqlite_db, "show", "1")
+    listed = [line for line in result.stdout.splitlines() if line.startswith("[")]
+    title_claims = sum(1 for line in listed if " title sentence" in line)
+    assert title_claims >= 1  # the headline is coded too
+    assert f"[{title_claims + 1}" in result.stdout.split("\n\n", 2)[1]  # first body marker
+    huge = invoke(runner, "--db", sqlite_db, "show", "99999999999999999999999")
+    assert huge.exit_code == 1
+    assert "no article" in huge.stderr

@@ -143,3 +143,17 @@ def test_closed_pipe_stops_quietly(sqlite_db: str) -> None:
     proc.wait(timeout=60)
     assert "Traceback" not in err
     assert proc.returncode == 1
+
+
+def test_numeric_parameters_bind_as_numbers(runner, db: str) -> None:  # type: ignore[no-untyped-def]
+    sql = "select count(*) as n from (select 3 as k) t where k >= :n"
+    assert json.loads(invoke(runner, "--db", db, "query", sql, "-p", "n", "2").stdout)[0]["n"] == 1
+    text_sql = "select :name as v"
+    assert json.loads(invoke(runner, "--db", db, "query", text_sql, "-p", "name", "ARM").stdout)[0]["v"] == "ARM"
+
+
+def test_error_words_in_names_are_not_misread(runner, db: str) -> None:  # type: ignore[no-untyped-def]
+    for table in ("interrupted", "readonly_notes"):
+        result = invoke(runner, "--db", db, "query", f"select * from {table}")
+        assert result.exit_code == 1
+        assert result.stderr.startswith("Error: SQL error:"), result.stderr
