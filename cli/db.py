@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import click
 
 from events import admin
 from events import db as dblib
+
+
+@contextmanager
+def _revision_errors() -> Iterator[None]:
+    """Turn Alembic's complaints about a REVISION argument into usage errors."""
+    from alembic.util.exc import CommandError
+
+    try:
+        yield
+    except CommandError as exc:
+        raise click.UsageError(f"{exc} (see `events db current`)") from None
 
 
 @click.command(
@@ -55,7 +69,8 @@ def upgrade(obj: dict, revision: str) -> None:
 
     Example: events db upgrade
     """
-    dblib.upgrade(dblib.resolve_url(obj["db"]), revision)
+    with _revision_errors():
+        dblib.upgrade(dblib.resolve_url(obj["db"]), revision)
     click.echo(f"upgraded to {revision}", err=True)
 
 
@@ -67,7 +82,8 @@ def downgrade(obj: dict, revision: str) -> None:
 
     Example: events db downgrade base
     """
-    dblib.downgrade(dblib.resolve_url(obj["db"]), revision)
+    with _revision_errors():
+        dblib.downgrade(dblib.resolve_url(obj["db"]), revision)
     click.echo(f"downgraded to {revision}", err=True)
 
 

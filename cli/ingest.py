@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 
 from events.db import open_database
-from events.ingest import Outcome, expand_paths, iter_documents, parse_published
+from events.errors import InputError
+from events.ingest import Outcome, Summary, expand_paths, iter_documents, parse_published
 from events.ingest import ingest as run_ingest
 
 
@@ -103,8 +104,12 @@ def ingest(obj: dict, paths: tuple[str, ...], published: str | None, source: str
     whole, in its own transaction; the same text twice is stored once. A bad
     file or JSON line is reported and skipped; the exit status is 1 if any failed.
     """
+    try:
+        published_date = parse_published(published)
+    except InputError as exc:
+        raise click.BadParameter(str(exc), param_hint="--published") from None
     overrides = {
-        "published": parse_published(published),
+        "published": published_date,
         "source": source,
         "url": url,
         "title": title,
@@ -130,9 +135,14 @@ def ingest(obj: dict, paths: tuple[str, ...], published: str | None, source: str
                 click.echo(f"  warning: {warning}", err=True)
         progress.step()
 
+    summary = Summary()
     try:
         documents = iter_documents(files, stdin=stdin, limits=limits, **overrides)
-        summary = run_ingest(database, documents, workers=workers, on_outcome=report)
+        run_ingest(database, documents, workers=workers, on_outcome=report, summary=summary)
+    except KeyboardInterrupt:
+        progress.clear()
+        click.echo(f"interrupted; committed so far: {summary.line()}", err=True)
+        sys.exit(130)
     finally:
         progress.clear()
         database.dispose()

@@ -6,6 +6,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.exc import DatabaseError as SADatabaseError
+
 from events import db
 from events.catalog import load_seeds
 
@@ -34,6 +36,8 @@ def init(db_arg: str | None) -> InitResult:
     try:
         with database.session() as session, session.begin():
             counts = load_seeds(session)
+    except SADatabaseError as exc:
+        raise db.DatabaseError(db.explain(exc, url)) from None
     finally:
         database.dispose()
     return InitResult(url, before, db.head_revision(), counts)

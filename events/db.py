@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.request import pathname2url
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
@@ -101,7 +102,12 @@ def _sqlite_engine(u: URL, *, readonly: bool, timeout: float | None) -> Engine:
         if not Path(path).exists():
             raise DatabaseError(f"database {path} does not exist: run `events init` first")
         # mode=ro is SQLite's own read-only mode: no SQL can undo it.
-        uri = f"file:{Path(path).resolve()}?mode=ro"
+        resolved = Path(path).resolve()
+        uri = f"file:{pathname2url(str(resolved))}?mode=ro"
+        if not os.access(resolved.parent, os.W_OK):
+            # Read-only medium (a shared dataset): SQLite cannot create the WAL
+            # index beside the file, and nothing can change the file under us.
+            uri += "&immutable=1"
         engine = create_engine(
             "sqlite://",
             creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False),
@@ -208,10 +214,11 @@ def current_revision(engine: Engine, url: str | None = None) -> str | None:
                 return None
             return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     except SADatabaseError as exc:
-        raise DatabaseError(_explain(exc, url or str(engine.url))) from exc
+        raise DatabaseError(explain(exc, url or str(engine.url))) from exc
 
 
-def _explain(exc: SADatabaseError, url: str) -> str:
+def explain(exc: SADatabaseError, url: str) -> str:
+    """Return one line saying why the database could not be used."""
     msg = str(exc.orig) if exc.orig is not None else str(exc)
     first = msg.strip().splitlines()[0] if msg.strip() else type(exc).__name__
     where = describe(url)
@@ -219,6 +226,10 @@ def _explain(exc: SADatabaseError, url: str) -> str:
         return f"{where} is not a SQLite database: give another path with --db"
     if isinstance(exc, OperationalError) and "unable to open" in first:
         return f"cannot open {where}: check the path and its directory"
+    if "readonly database" in first:
+        return f"{where} is read-only (file or medium): give a writable copy with --db"
+    if "database or disk is full" in first:
+        return f"cannot write to {where}: the disk is full"
     return f"cannot use {where}: {first}"
 
 
@@ -234,6 +245,9 @@ def open_database(
     path = sqlite_path(url)
     if path is not None and not path.parent.exists():
         raise DatabaseError(f"directory {path.parent} does not exist")
+    if path is not None and require_current and not path.exists():
+        # Connecting would create an empty file that later commands mistake for one.
+        raise SchemaOutOfDate(f"database {path} does not exist: run `events init` first")
     engine = make_engine(url, readonly=readonly, timeout=timeout)
     if require_current:
         try:
@@ -302,7 +316,7 @@ def _run_alembic(url: str, action: Any) -> None:
             cfg.attributes["connection"] = conn
             action(cfg)
     except SADatabaseError as exc:
-        raise DatabaseError(_explain(exc, url)) from exc
+        raise DatabaseError(explain(exc, url)) from exc
     finally:
         engine.dispose()
 

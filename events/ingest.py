@@ -14,7 +14,7 @@ from typing import IO, Any
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from events.db import Database
-from events.errors import EventsError, InputError
+from events.errors import DatabaseError, EventsError, InputError
 from events.pipeline.doc import Document
 from events.store import content_hash, find_article, store_document
 
@@ -158,13 +158,15 @@ def ingest(
     *,
     workers: int = 1,
     on_outcome: Callable[[Outcome], None] | None = None,
+    summary: Summary | None = None,
 ) -> Summary:
     """Extract and store every document; a failure loses only its own article.
 
     With ``workers`` > 1, extraction runs in that many processes while this
-    process alone writes, one transaction per article.
+    process alone writes, one transaction per article. Pass ``summary`` to keep
+    the counts of an interrupted run.
     """
-    summary = Summary()
+    summary = summary if summary is not None else Summary()
 
     def record(outcome: Outcome) -> None:
         if outcome.status == "stored":
@@ -260,8 +262,16 @@ def _store_outcome(database: Database, doc: Document, error: str | None) -> Outc
     )  # fmt: skip
 
 
+#: Errors that will fail every following article too: stop the batch at once.
+FATAL_DATABASE_ERRORS = ("readonly database", "database or disk is full", "unable to open")
+
+
 def _db_failure(doc: Document, exc: SQLAlchemyError) -> Outcome:
     # The transaction was rolled back: nothing of this article is stored.
+    if any(text in _first_line(exc) for text in FATAL_DATABASE_ERRORS):
+        from events.db import explain
+
+        raise DatabaseError(explain(exc, "the database"))  # type: ignore[arg-type]
     return Outcome(doc.origin, "failed", f"database error, article not stored: {_first_line(exc)}")
 
 
@@ -289,4 +299,4 @@ def parse_published(value: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value[:10])
     except ValueError:
-        raise InputError(f"--published {value!r} is not an ISO date (YYYY-MM-DD)") from None
+        raise InputError(f"{value!r} is not an ISO date (YYYY-MM-DD)") from None

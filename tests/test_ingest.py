@@ -105,7 +105,7 @@ def test_bad_published_flag_is_a_clear_error(runner, sqlite_db: str, tmp_path: P
     path = tmp_path / "a.txt"
     path.write_text(STORY)
     result = invoke(runner, "--db", sqlite_db, "ingest", str(path), "--published", "last tuesday")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "is not an ISO date" in result.stderr
     assert count(sqlite_db, "articles") == 0
 
@@ -202,7 +202,9 @@ def test_huge_single_line_is_handled(runner, sqlite_db: str, tmp_path: Path, siz
     assert count(sqlite_db, "articles") == 0
 
 
-def test_show_numbers_evidence_like_the_list_and_survives_huge_ids(runner, sqlite_db: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_show_numbers_evidence_like_the_list_and_survives_huge_ids(
+    runner, sqlite_db: str, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "a.txt"
     path.write_text("Rebels Attack Army Convoy Near Goma\n\n" + STORY)
     invoke(runner, "--db", sqlite_db, "ingest", str(path), "--published", "2023-04-05")
@@ -214,3 +216,18 @@ def test_show_numbers_evidence_like_the_list_and_survives_huge_ids(runner, sqlit
     huge = invoke(runner, "--db", sqlite_db, "show", "99999999999999999999999")
     assert huge.exit_code == 1
     assert "no article" in huge.stderr
+
+
+def test_read_only_database_stops_the_batch_with_one_line(runner, sqlite_db: str, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import events.store as store
+
+    def readonly(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OperationalError("INSERT", {}, Exception("attempt to write a readonly database"))
+
+    monkeypatch.setattr(store, "_source_id", readonly)
+    for i in range(3):
+        (tmp_path / f"a{i}.txt").write_text(f"{STORY} Report {i}.")
+    result = invoke(runner, "--db", sqlite_db, "ingest", str(tmp_path), "--source", "Wire")
+    assert result.exit_code == 1
+    assert result.stderr.count("read-only") == 1
+    assert count(sqlite_db, "articles") == 0

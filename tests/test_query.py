@@ -149,7 +149,12 @@ def test_numeric_parameters_bind_as_numbers(runner, db: str) -> None:  # type: i
     sql = "select count(*) as n from (select 3 as k) t where k >= :n"
     assert json.loads(invoke(runner, "--db", db, "query", sql, "-p", "n", "2").stdout)[0]["n"] == 1
     text_sql = "select :name as v"
-    assert json.loads(invoke(runner, "--db", db, "query", text_sql, "-p", "name", "ARM").stdout)[0]["v"] == "ARM"
+    assert (
+        json.loads(invoke(runner, "--db", db, "query", text_sql, "-p", "name", "ARM").stdout)[0][
+            "v"
+        ]
+        == "ARM"
+    )
 
 
 def test_error_words_in_names_are_not_misread(runner, db: str) -> None:  # type: ignore[no-untyped-def]
