@@ -22,15 +22,28 @@ from events.export import (
 
 #: Format chosen from the file name when no format flag is given.
 SUFFIX_FORMATS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "nl", ".ndjson": "nl"}
+COMPRESSED = {".gz", ".bz2", ".xz", ".zst", ".zip"}
 
 
 def _choose_format(csv_: bool, tsv: bool, nl: bool, target: str) -> str:
     chosen = [name for name, on in (("csv", csv_), ("tsv", tsv), ("nl", nl)) if on]
     if len(chosen) > 1:
         raise click.UsageError("Use just one of --csv, --tsv, --nl.")
+    if target != "-" and Path(target).suffix.lower() in COMPRESSED:
+        raise click.UsageError(
+            f"{target}: export does not compress; pipe instead: events export - | gzip > {target}"
+        )
     if chosen:
         return chosen[0]
-    return SUFFIX_FORMATS.get(Path(target).suffix.lower(), "csv") if target != "-" else "csv"
+    if target == "-":
+        return "csv"
+    suffix = Path(target).suffix.lower()
+    if suffix and suffix not in SUFFIX_FORMATS:
+        raise click.UsageError(
+            f"{target}: unknown file type {suffix!r}; name it .csv, .tsv or .jsonl, "
+            "or choose with --csv, --tsv or --nl"
+        )
+    return SUFFIX_FORMATS.get(suffix, "csv")
 
 
 def _date(value: dt.datetime | None) -> dt.date | None:

@@ -541,6 +541,7 @@ def _filter_clauses(conn: Connection, filters: Filters, level: str, params: _Par
             f"(SELECT {key} FROM {link} WHERE actor_id IN ({ids})))"
         )
     if filters.types:
+        _check_types(conn, filters.types)
         upper = params.many(t.upper() for t in filters.types)
         lower = params.many(t.casefold() for t in filters.types)
         clauses.append(
@@ -566,8 +567,6 @@ def _filter_clauses(conn: Connection, filters: Filters, level: str, params: _Par
                 "EXISTS (SELECT 1 FROM claims c WHERE c.event_id = v.event_id "
                 f"AND c.confidence >= {bound})"
             )
-    if filters.where and filters.where.strip():
-        clauses.append(f"({filters.where})")
     return clauses
 
 
@@ -593,6 +592,21 @@ def _resolve_countries(conn: Connection, values: Sequence[str]) -> list[str]:
             )
         codes.append(row[0])
     return codes
+
+
+def _check_types(conn: Connection, values: Sequence[str]) -> None:
+    """Refuse a --type that names no PLOVER type nor ACLED event or sub-event type."""
+    rows = conn.execute(
+        text("SELECT plover_type, acled_event_type, acled_sub_event_type FROM event_types")
+    ).all()
+    known = {str(v).casefold() for row in rows for v in row if v}
+    unknown = [v for v in values if v.casefold() not in known]
+    if unknown:
+        plover = sorted({row[0] for row in rows})
+        raise ExportError(
+            f"unknown --type {', '.join(map(repr, unknown))}: use a PLOVER type "
+            f"({', '.join(plover)}) or an ACLED event or sub-event type (Battles, Protests ...)"
+        )
 
 
 def _resolve_actors(conn: Connection, values: Sequence[str]) -> list[int]:
@@ -641,7 +655,8 @@ def build_query(
         plain = NATIVE_NUMERIC | NATIVE_CONTROLLED
         cols = [_Column(n, f"v.{n}", n not in plain) for n in names]
         select = ", ".join(_render(c, neutralise, sql) for c in cols)
-        return f"SELECT {select} FROM {view} v{where} ORDER BY v.{key}", params.values, names
+        source = _rows_source(view, where, options.filters.where)
+        return f"SELECT {select} FROM {source} v ORDER BY v.{key}", params.values, names
 
     if options.profile == "acled":
         inner, outer = _acled_columns(sql, level)
@@ -663,9 +678,23 @@ def build_query(
     select = ", ".join(_render(c, neutralise, sql) for c in outer)
     statement = (
         f"SELECT {select} FROM (SELECT {inner_sql}, v.{key} AS sort_key "
-        f"FROM (SELECT * FROM {view} v{where}) v{joins}) q ORDER BY q.sort_key"
+        f"FROM {_rows_source(view, where, options.filters.where)} v{joins}) q "
+        "ORDER BY q.sort_key"
     )
     return statement, params.values, [c.name for c in outer]
+
+
+def _rows_source(view: str, where: str, user_where: str | None) -> str:
+    """Return the filtered view as a sub-query, with --where applied on top of it.
+
+    --where is SQL text, so it is applied in its own outer query: whatever it
+    contains (an unbalanced "1=0) or (1=1"), it can only narrow the rows the
+    other filters selected, never widen them behind the manifest's back.
+    """
+    source = f"(SELECT * FROM {view} v{where})"
+    if user_where and user_where.strip():
+        source = f"(SELECT * FROM {source} v WHERE ({user_where}))"
+    return source
 
 
 def _render(column: _Column, neutralise: bool, sql: _Sql) -> str:

@@ -31,3 +31,9 @@ def test_eval_without_data_is_a_usage_error(runner, tmp_path) -> None:  # type: 
     result = invoke(runner, "eval", "wikiwars", "--data", str(tmp_path / "none"))
     assert result.exit_code == 2
     assert "not found" in result.stderr
+
+
+def test_eval_wikiwars_without_narratives_is_an_error(runner, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    result = invoke(runner, "eval", "wikiwars", "--data", str(tmp_path))
+    assert result.exit_code == 1
+    assert "no WikiWars narratives" in result.stderr

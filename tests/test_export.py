@@ -396,3 +396,25 @@ def test_parallel_export_equals_one_process(runner, db: str, tmp_path: Path, mon
     assert outputs["1", "native"].count("\n") > 6
     streamed = invoke(runner, "--db", db, "export", "-", "--jobs", "3", "-q")
     assert streamed.stdout == outputs["1", "native"]
+
+
+def test_where_cannot_widen_the_other_filters(runner, filled: str) -> None:  # type: ignore[no-untyped-def]
+    narrow = _export(runner, filled, "--country", "ARM", "-q")
+    escaped = _export(runner, filled, "--country", "ARM", "--where", "1=0) or (1=1", "-q")
+    assert len(escaped) <= len(narrow)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--type", "Battle"], "unknown --type 'Battle'"),
+        (["out.csv.gz"], "does not compress"),
+        (["out.json"], "unknown file type '.json'"),
+    ],
+)
+def test_mistakes_are_named(runner, db: str, tmp_path, args, message) -> None:  # type: ignore[no-untyped-def]
+    target = [str(tmp_path / args[0])] if args[0].startswith("out") else ["-", *args]
+    result = invoke(runner, "--db", db, "export", *target)
+    assert result.exit_code in (1, 2)
+    assert message in result.stderr
+    assert not list(tmp_path.glob("out*"))

@@ -218,7 +218,9 @@ def test_show_numbers_evidence_like_the_list_and_survives_huge_ids(
     assert "no article" in huge.stderr
 
 
-def test_read_only_database_stops_the_batch_with_one_line(runner, sqlite_db: str, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_read_only_database_stops_the_batch_with_one_line(
+    runner, sqlite_db: str, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     import events.store as store
 
     def readonly(*args, **kwargs):  # type: ignore[no-untyped-def]

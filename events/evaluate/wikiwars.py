@@ -32,6 +32,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
+from events.errors import EventsError
 from events.evaluate import Report
 from events.pipeline.doc import DateMention, Document, Sentence
 
@@ -179,7 +180,13 @@ def evaluate(data_dir: Path, limit: int | None = None) -> Report:
     """Score the dates stage on the WikiWars narratives under ``data_dir/wikiwars``."""
     from events.pipeline.dates import date_mentions
 
-    files = sorted((data_dir / "wikiwars" / "tagged_timex3").glob("*.tml"))
+    folder = data_dir / "wikiwars" / "tagged_timex3"
+    files = sorted(folder.glob("*.tml"))
+    if not files:
+        raise EventsError(
+            f"no WikiWars narratives (*.tml) in {folder}: pass --data pointing at the shared "
+            "data folder"
+        )
     if limit is not None:
         files = files[:limit]
     report = Report("wikiwars")
