@@ -40,6 +40,8 @@ def query(obj: dict, sql: str, params: tuple[tuple[str, str], ...], timeout: flo
     try:
         bound = {name: typed_value(value) for name, value in params}
         with run_query(database, sql, bound, timeout=timeout) as result:
+            for warning in result.warnings:
+                click.echo(f"warning: {warning}", err=True)
             render(result.columns, result.rows, fmt, headers=headers)
     finally:
         database.dispose()

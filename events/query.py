@@ -12,7 +12,7 @@ import sqlite3
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import text
@@ -54,6 +54,7 @@ class QueryResult:
 
     columns: list[str]
     rows: Iterator[tuple[Any, ...]]
+    warnings: list[str] = field(default_factory=list)
 
 
 @contextmanager
@@ -130,11 +131,20 @@ def _postgres(
     conn.begin()
     # Before any query, so a SET in the user's SQL cannot make it read-write.
     conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+    warnings = []
+    if conn.exec_driver_sql(_CAN_WRITE_FILES).scalar():
+        warnings.append(
+            "connected as a role that may write server files: PostgreSQL runs COPY ... TO "
+            "'file' even in a read-only transaction; query shared databases with a role that "
+            "is not superuser nor a member of pg_write_server_files"
+        )
     if timeout:
         conn.exec_driver_sql(f"SET LOCAL statement_timeout = {int(timeout * 1000)}")
     savepoint = conn.begin_nested()
     try:
-        return _stream(conn, sql, params)
+        streamed = _stream(conn, sql, params)
+        streamed.warnings = warnings
+        return streamed
     except DBAPIError as exc:
         # A server-side cursor takes only SELECT/VALUES; run anything else
         # (EXPLAIN, SHOW, a write that the read-only transaction will refuse)
@@ -144,8 +154,14 @@ def _postgres(
         savepoint.rollback()
         result = conn.execute(text(sql), dict(params or {}))
         if not result.returns_rows:
-            return QueryResult([], iter(()))
-        return QueryResult(list(result.keys()), (tuple(r) for r in result))
+            return QueryResult([], iter(()), warnings)
+        return QueryResult(list(result.keys()), (tuple(r) for r in result), warnings)
+
+
+_CAN_WRITE_FILES = (
+    "SELECT rolsuper OR pg_has_role(current_user, 'pg_write_server_files', 'MEMBER') "
+    "FROM pg_roles WHERE rolname = current_user"
+)
 
 
 def _translate(exc: DBAPIError | StatementError, timeout: float | None) -> Exception:

@@ -121,3 +121,15 @@ def test_seed_article_places(seed_doc: Document) -> None:
     assert ("Azerbaijan", "country:AZE", "AZE", "country") in found
     # "Turkey", "Armenia", "Ankara" act in this article: none of them is a place
     assert not {t for t, *_ in found} & {"Turkey", "Armenia", "Ankara"}
+
+
+def test_a_month_is_not_a_place() -> None:
+    import datetime as dt
+
+    from events.pipeline.load import Overrides, load_bytes
+    from events.pipeline.runner import run
+
+    text = b"Armenian forces shelled Azerbaijani positions near Fizuli in March, the ministry in Baku said."
+    doc = run(load_bytes(text, origin="t", overrides=Overrides(published=dt.date(2021, 5, 1))))
+    assert "March" not in [p.text for p in doc.places]
+    assert any(d.text.endswith("March") for d in doc.dates)

@@ -29,14 +29,20 @@ from events.pipeline.runner import stage
 CUELESS_CITY_MIN_POPULATION = 100_000
 
 
-@stage("places", requires=("sentences", "actors"), assigns=("places",))
+@stage("places", requires=("sentences", "actors", "dates"), assigns=("places",))
 def find_places(doc: Document) -> None:
     """Fill ``doc.places`` with the place mentions of every sentence."""
     weights = _article_countries(doc)
     taken = _actor_spans(doc)
+    dated: dict[int, list[tuple[int, int]]] = {}
+    for d in doc.dates:  # "in March" is a month, not March in Cambridgeshire
+        dated.setdefault(d.sentence_index, []).append((d.start, d.end))
     places: list[PlaceMention] = []
     for sentence in doc.sentences:
         for m in place_matcher().find(sentence.text):
+            start, end = sentence.start + m.start, sentence.start + m.end
+            if any(s < end and start < e for s, e in dated.get(sentence.index, [])):
+                continue
             mention = _place(sentence, m, weights, taken)
             if mention is not None:
                 places.append(mention)
