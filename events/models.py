@@ -206,6 +206,16 @@ class _Coded:
     fatalities_low: Mapped[int | None]
     fatalities_best: Mapped[int | None]
     fatalities_high: Mapped[int | None]
+    # who did it to whom (the principal actors; all actors are in the link tables) and where
+    actor1_id: Mapped[int | None] = mapped_column(
+        ForeignKey("actors.id", ondelete="SET NULL"), index=True
+    )
+    actor2_id: Mapped[int | None] = mapped_column(
+        ForeignKey("actors.id", ondelete="SET NULL"), index=True
+    )
+    location_id: Mapped[int | None] = mapped_column(
+        ForeignKey("locations.id", ondelete="SET NULL"), index=True
+    )
 
 
 class Event(_Coded, Base):
@@ -220,15 +230,6 @@ class Event(_Coded, Base):
     )
 
     id: Mapped[intpk]
-    actor1_id: Mapped[int | None] = mapped_column(
-        ForeignKey("actors.id", ondelete="SET NULL"), index=True
-    )
-    actor2_id: Mapped[int | None] = mapped_column(
-        ForeignKey("actors.id", ondelete="SET NULL"), index=True
-    )
-    location_id: Mapped[int | None] = mapped_column(
-        ForeignKey("locations.id", ondelete="SET NULL"), index=True
-    )
     status: Mapped[str] = mapped_column(String(16), default="auto")
     link_reason: Mapped[str | None] = mapped_column(Text)  # why these claims are one event
     extractor_version: Mapped[str] = mapped_column(String(64))
@@ -279,15 +280,6 @@ class Claim(_Coded, Base):
     trigger_start: Mapped[int | None]
     trigger_end: Mapped[int | None]
     date_text: Mapped[str | None]
-    actor1_id: Mapped[int | None] = mapped_column(
-        ForeignKey("actors.id", ondelete="SET NULL"), index=True
-    )
-    actor2_id: Mapped[int | None] = mapped_column(
-        ForeignKey("actors.id", ondelete="SET NULL"), index=True
-    )
-    location_id: Mapped[int | None] = mapped_column(
-        ForeignKey("locations.id", ondelete="SET NULL"), index=True
-    )
     location_text: Mapped[str | None]
     claimant_id: Mapped[int | None] = mapped_column(
         ForeignKey("actors.id", ondelete="SET NULL"), index=True
