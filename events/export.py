@@ -862,11 +862,19 @@ def _copy_out(
             raw = conn.connection.dbapi_connection
             assert raw is not None
             pg_cursor: Any = raw.cursor()
-            with pg_cursor as cursor:
-                with cursor.copy(copy_sql, params) as copy:
-                    for chunk in copy:
-                        out.write(bytes(chunk).decode("utf-8"))
-                rows = cursor.rowcount
+            try:
+                with pg_cursor as cursor:
+                    with cursor.copy(copy_sql, params) as copy:
+                        for chunk in copy:
+                            out.write(bytes(chunk).decode("utf-8"))
+                    rows = cursor.rowcount
+            except (KeyboardInterrupt, BrokenPipeError):
+                # Stop the server's COPY and drop the connection: a rollback on a
+                # connection still busy with COPY would fail with a second error.
+                raw_any: Any = raw
+                raw_any.cancel()
+                conn.invalidate()
+                raise
         except DBAPIError as exc:
             raise _sql_error(exc) from None
         except Exception as exc:
