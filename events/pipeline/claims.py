@@ -241,7 +241,7 @@ _KINDS = {"report", "relay", "modality", "condition", "negation", "speech", "age
 
 @functools.cache
 def cue_lexicon() -> _Lexicon:
-    """Load ``seeds/cues.tsv`` once and compile it into one regex."""
+    """Load ``seeds/cues.tsv`` once and index its phrases by first word."""
     cues: list[Cue] = []
     for row in read_tsv("cues.tsv"):
         kind = row["kind"]

@@ -218,7 +218,7 @@ _VOICES = {"", "reciprocal", "theme", "undergoer", "control", "deontic", "allege
 
 @functools.cache
 def trigger_lexicon() -> _TriggerLexicon:
-    """Load ``seeds/triggers.tsv`` once and compile all patterns into one regex."""
+    """Load ``seeds/triggers.tsv`` once and index its patterns by first word."""
     triggers: list[Trigger] = []
     for row in read_tsv("triggers.tsv"):
         if row["event_type"] not in PLOVER_TYPES:
