@@ -120,9 +120,9 @@ def _slug(text: str) -> str:
 def load_seeds(session: Session) -> dict[str, int]:
     """Insert the seed dictionaries that are not stored yet; return table row counts."""
     rows = seed_rows()
-    insert_ignore(session, Actor.__table__, _dedupe(rows["actors"], "key"))  # type: ignore[arg-type]
+    insert_ignore(session, Actor.__table__, dedupe(rows["actors"], "key"))  # type: ignore[arg-type]
     ids: dict[str, int] = {k: i for k, i in session.execute(select(Actor.key, Actor.id))}
-    alias_rows = _dedupe(
+    alias_rows = dedupe(
         (
             {"actor_id": ids[key], "alias": alias, "normalized": normalize_alias(alias),
              "kind": kind}
@@ -132,12 +132,13 @@ def load_seeds(session: Session) -> dict[str, int]:
         "actor_id", "normalized",
     )  # fmt: skip
     insert_ignore(session, ActorAlias.__table__, alias_rows)  # type: ignore[arg-type]
-    insert_ignore(session, Location.__table__, _dedupe(rows["locations"], "key"))  # type: ignore[arg-type]
-    insert_ignore(session, EventType.__table__, _dedupe(rows["crosswalk"], "plover_type", "mode"))  # type: ignore[arg-type]
+    insert_ignore(session, Location.__table__, dedupe(rows["locations"], "key"))  # type: ignore[arg-type]
+    insert_ignore(session, EventType.__table__, dedupe(rows["crosswalk"], "plover_type", "mode"))  # type: ignore[arg-type]
     return table_counts(session)
 
 
-def _dedupe(rows: Iterable[dict[str, Any]], *keys: str) -> list[dict[str, Any]]:
+def dedupe(rows: Iterable[dict[str, Any]], *keys: str) -> list[dict[str, Any]]:
+    """Keep the first row for each value of ``keys`` (one INSERT must not repeat a key)."""
     seen: dict[tuple[Any, ...], dict[str, Any]] = {}
     for row in rows:
         seen.setdefault(tuple(row[k] for k in keys), row)

@@ -19,7 +19,7 @@ from sqlalchemy import Date, Integer, Table, and_, bindparam, insert, or_, selec
 from sqlalchemy.orm import Session
 
 from events import EXTRACTOR_VERSION
-from events.catalog import insert_ignore, normalize_alias
+from events.catalog import dedupe, insert_ignore, normalize_alias
 from events.models import (
     Actor,
     ActorAlias,
@@ -191,15 +191,8 @@ def _actor_ids(session: Session, mentions: list[ActorMention]) -> dict[str, int]
                     {"actor_id": ids[m.key], "alias": form, "normalized": normalize_alias(form),
                      "kind": "mention"}
                 )  # fmt: skip
-    insert_ignore(session, ActorAlias.__table__, _unique(aliases, "actor_id", "normalized"))  # type: ignore[arg-type]
+    insert_ignore(session, ActorAlias.__table__, dedupe(aliases, "actor_id", "normalized"))  # type: ignore[arg-type]
     return ids
-
-
-def _unique(rows: list[dict[str, Any]], *keys: str) -> list[dict[str, Any]]:
-    seen: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for row in rows:
-        seen.setdefault(tuple(row[k] for k in keys), row)
-    return list(seen.values())
 
 
 def _ids_by_key(session: Session, model: Any, keys: list[str]) -> dict[str, int]:
