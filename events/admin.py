@@ -18,6 +18,7 @@ class InitResult:
     revision_before: str | None
     revision_after: str
     counts: dict[str, int]
+    warnings: list[str]
 
 
 def init(db_arg: str | None) -> InitResult:
@@ -31,7 +32,7 @@ def init(db_arg: str | None) -> InitResult:
         before = db.current_revision(engine, url)
     finally:
         engine.dispose()
-    db.upgrade(url)
+    warnings = db.upgrade(url)
     database = db.open_database(db_arg)
     try:
         with database.session() as session, session.begin():
@@ -40,7 +41,7 @@ def init(db_arg: str | None) -> InitResult:
         raise db.DatabaseError(db.explain(exc, url)) from None
     finally:
         database.dispose()
-    return InitResult(url, before, db.head_revision(), counts)
+    return InitResult(url, before, db.head_revision(), counts, warnings)
 
 
 def current(db_arg: str | None) -> tuple[str | None, str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -110,7 +111,11 @@ def _sqlite_engine(u: URL, *, readonly: bool, timeout: float | None) -> Engine:
             uri += "&immutable=1"
         engine = create_engine(
             "sqlite://",
-            creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False),
+            # No statement cache: a cached statement skips the authorizer, so a
+            # user's "BEGIN" would reuse the program's own, already-authorised one.
+            creator=lambda: sqlite3.connect(
+                uri, uri=True, check_same_thread=False, cached_statements=0
+            ),
         )
     else:
         engine = create_engine(u, connect_args={"check_same_thread": False})
@@ -128,7 +133,7 @@ def _sqlite_engine(u: URL, *, readonly: bool, timeout: float | None) -> Engine:
             cur.execute("PRAGMA synchronous = NORMAL")
         else:
             cur.execute("PRAGMA query_only = ON")
-            dbapi_conn.set_authorizer(_deny_attach)
+            dbapi_conn.set_authorizer(_read_only_authorizer)
         cur.close()
 
     @event.listens_for(engine, "begin")
@@ -140,11 +145,62 @@ def _sqlite_engine(u: URL, *, readonly: bool, timeout: float | None) -> Engine:
     return engine
 
 
-def _deny_attach(action: int, *_args: Any) -> int:
-    # ATTACH would let a read-only query open (and write) another file.
+#: Why the authorizer last refused something on this thread (read by the query
+#: command to say why, instead of SQLite's bare "not authorized").
+DENIALS = threading.local()
+
+#: PRAGMAs a read-only query may run: introspection, with or without an argument.
+READ_PRAGMAS = frozenset(
+    "table_info table_xinfo table_list index_list index_info index_xinfo foreign_key_list "
+    "foreign_key_check database_list collation_list function_list module_list pragma_list "
+    "compile_options integrity_check quick_check".split()
+)
+#: PRAGMAs a read-only query may read but not set.
+GET_ONLY_PRAGMAS = frozenset(
+    "user_version schema_version application_id page_count page_size freelist_count "
+    "encoding journal_mode data_version foreign_keys query_only busy_timeout".split()
+)
+
+
+def _read_only_authorizer(action: int, arg1: str | None, arg2: str | None, *_: Any) -> int:
+    reason = None
     if action in (sqlite3.SQLITE_ATTACH, sqlite3.SQLITE_DETACH):
-        return sqlite3.SQLITE_DENY
-    return sqlite3.SQLITE_OK
+        # ATTACH would let a read-only query open (and write) another file.
+        reason = "ATTACH would open another database file"
+    elif not getattr(DENIALS, "user_sql", False):
+        pass  # the program's own statements (BEGIN, the driver's PRAGMA reads)
+    elif action in (sqlite3.SQLITE_TRANSACTION, sqlite3.SQLITE_SAVEPOINT):
+        reason = "a query cannot begin, end or change its transaction"
+    elif action == sqlite3.SQLITE_PRAGMA:
+        name = (arg1 or "").lower()
+        if not (name in READ_PRAGMAS or (name in GET_ONLY_PRAGMAS and arg2 is None)):
+            reason = f"PRAGMA {name} would change the connection's settings"
+    elif action == sqlite3.SQLITE_FUNCTION and (arg2 or "").lower() == "load_extension":
+        reason = (
+            "load_extension is disabled: an extension is native code that could do anything, "
+            "so queries never load one"
+        )
+    if reason is None:
+        return sqlite3.SQLITE_OK
+    DENIALS.reason = reason
+    return sqlite3.SQLITE_DENY
+
+
+@contextmanager
+def user_sql() -> Iterator[None]:
+    """Mark statements prepared inside the block as the user's (stricter authorizer)."""
+    DENIALS.user_sql = True
+    try:
+        yield
+    finally:
+        DENIALS.user_sql = False
+
+
+def take_denial() -> str | None:
+    """Return (and forget) why the read-only authorizer last refused something."""
+    reason = getattr(DENIALS, "reason", None)
+    DENIALS.reason = None
+    return reason
 
 
 def _postgres_engine(u: URL, *, readonly: bool, timeout: float | None) -> Engine:
@@ -228,6 +284,11 @@ def explain(exc: SADatabaseError, url: str) -> str:
         return f"cannot open {where}: check the path and its directory"
     if "readonly database" in first:
         return f"{where} is read-only (file or medium): give a writable copy with --db"
+    if "permission denied" in first and "postgres" in where:
+        return (
+            f"cannot use {where}: {first} (ask the database's owner to GRANT events_reader "
+            "TO your role)"
+        )
     if "database or disk is full" in first:
         return f"cannot write to {where}: the disk is full"
     return f"cannot use {where}: {first}"
@@ -293,11 +354,35 @@ def connect_for_migrations(url: str) -> Iterator[Any]:
         engine.dispose()
 
 
-def upgrade(url: str, revision: str = "head") -> None:
-    """Migrate the database up to ``revision``."""
+def upgrade(url: str, revision: str = "head") -> list[str]:
+    """Migrate the database up to ``revision``; return warnings about the reader role.
+
+    On PostgreSQL the read-only role that user SQL runs as is (re)granted the
+    project's tables afterwards, since a migration may have added some.
+    """
     from alembic import command
 
     _run_alembic(url, lambda cfg: command.upgrade(cfg, revision))
+    if make_url(url).get_backend_name() != "postgresql":
+        return []
+    return setup_reader(url).warnings
+
+
+def setup_reader(url: str) -> Any:
+    """Create/refresh the PostgreSQL reader role and its grants (see events.readonly)."""
+    from events import readonly
+    from events.models import Base
+    from events.views import VIEWS
+
+    relations = [*Base.metadata.tables, *VIEWS, "alembic_version"]
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn, conn.begin():
+            return readonly.setup_reader(conn, relations)
+    except SADatabaseError as exc:
+        raise DatabaseError(explain(exc, url)) from exc
+    finally:
+        engine.dispose()
 
 
 def downgrade(url: str, revision: str = "-1") -> None:

@@ -19,7 +19,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, StatementError
 
-from events.db import Database
+from events.db import Database, take_denial, user_sql
 from events.errors import QueryError, ReadOnlyViolation
 
 #: Rows fetched per round trip when streaming; small enough for flat memory,
@@ -68,34 +68,35 @@ def run_query(
     """Execute ``sql`` read-only and yield its streamed result."""
     if not sql.strip():
         raise QueryError("empty query")
-    with database.engine.connect() as conn:
-        result: QueryResult | None = None
-        try:
-            if database.dialect == "sqlite":
-                result = _sqlite(conn, sql, params, timeout)
-            else:
-                result = _postgres(conn, sql, params, timeout)
+    if database.dialect == "postgresql":
+        with _postgres(database, sql, dict(params or {}), timeout) as result:
             yield result
+        return
+    with database.engine.connect() as conn:
+        streamed: QueryResult | None = None
+        try:
+            streamed = _sqlite(conn, sql, params, timeout)
+            yield streamed
         except (DBAPIError, StatementError) as exc:
             raise _translate(exc, timeout) from None
         finally:
             # Close the cursor while the connection is still open, also when the
             # reader stopped early (a closed pipe, an error while rendering).
-            close = getattr(result.rows, "close", None) if result is not None else None
+            close = getattr(streamed.rows, "close", None) if streamed is not None else None
             if close is not None:
                 close()
-            if database.dialect == "sqlite":
-                raw = conn.connection.dbapi_connection
-                if raw is not None:
-                    raw.set_progress_handler(None, 0)  # type: ignore[attr-defined]
+            raw = conn.connection.dbapi_connection
+            if raw is not None:
+                raw.set_progress_handler(None, 0)  # type: ignore[attr-defined]
 
 
 def _stream(conn: Connection, sql: str, params: Mapping[str, Any] | None) -> QueryResult:
-    result = conn.execute(
-        text(sql),
-        dict(params or {}),
-        execution_options={"stream_results": True, "yield_per": STREAM_BATCH},
-    )
+    with user_sql():  # prepared under the stricter authorizer (no BEGIN/COMMIT/PRAGMA x=y)
+        result = conn.execute(
+            text(sql),
+            dict(params or {}),
+            execution_options={"stream_results": True, "yield_per": STREAM_BATCH},
+        )
     if not result.returns_rows:
         result.close()
         return QueryResult([], iter(()))
@@ -125,43 +126,61 @@ def _sqlite(
     return _stream(conn, sql, params)
 
 
+@contextmanager
 def _postgres(
-    conn: Connection, sql: str, params: Mapping[str, Any] | None, timeout: float | None
-) -> QueryResult:
-    conn.begin()
-    # Before any query, so a SET in the user's SQL cannot make it read-write.
-    conn.exec_driver_sql("SET TRANSACTION READ ONLY")
-    warnings = []
-    if conn.exec_driver_sql(_CAN_WRITE_FILES).scalar():
-        warnings.append(
-            "connected as a role that may write server files: PostgreSQL runs COPY ... TO "
-            "'file' even in a read-only transaction; query shared databases with a role that "
-            "is not superuser nor a member of pg_write_server_files"
+    database: Database, sql: str, params: dict[str, Any], timeout: float | None
+) -> Iterator[QueryResult]:
+    """Run one user statement through the read-only guard (see events.readonly)."""
+    import psycopg
+
+    from events import readonly
+
+    compiled = text(sql).compile(dialect=database.engine.dialect)
+    missing = [name for name in compiled.params if name not in params]
+    if missing:
+        raise QueryError(
+            f"A value is required for bind parameter {missing[0]!r}: pass it with -p NAME VALUE"
         )
-    if timeout:
-        conn.exec_driver_sql(f"SET LOCAL statement_timeout = {int(timeout * 1000)}")
-    savepoint = conn.begin_nested()
-    try:
-        streamed = _stream(conn, sql, params)
-        streamed.warnings = warnings
-        return streamed
-    except DBAPIError as exc:
-        # A server-side cursor takes only SELECT/VALUES; run anything else
-        # (EXPLAIN, SHOW, a write that the read-only transaction will refuse)
-        # on a plain cursor so the user sees the server's own verdict.
-        if "DECLARE" not in str(exc.orig) and "multiple commands" not in str(exc.orig):
-            raise
-        savepoint.rollback()
-        result = conn.execute(text(sql), dict(params or {}))
-        if not result.returns_rows:
-            return QueryResult([], iter(()), warnings)
-        return QueryResult(list(result.keys()), (tuple(r) for r in result), warnings)
+    with database.engine.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        try:
+            with readonly.reader_transaction(raw, timeout) as guard:
+                bound = {name: params[name] for name in compiled.params}
+                statement = guard.parse(readonly.literal_sql(raw, str(compiled), bound))
+                rows = readonly.stream_rows(guard.cur, statement.runnable)
+                yield QueryResult(statement.columns, rows)
+        except psycopg.Error as exc:
+            raise _translate_pg(exc, timeout) from None
+        finally:
+            # The session's settings were changed under the driver: never reuse it.
+            conn.invalidate()
 
 
-_CAN_WRITE_FILES = (
-    "SELECT rolsuper OR pg_has_role(current_user, 'pg_write_server_files', 'MEMBER') "
-    "FROM pg_roles WHERE rolname = current_user"
-)
+def _translate_pg(exc: Exception, timeout: float | None) -> Exception:
+    message = str(exc).strip()
+    first = message.splitlines()[0] if message else type(exc).__name__
+    sqlstate = getattr(exc, "sqlstate", None)
+    if sqlstate == "25006":  # read_only_sql_transaction
+        return ReadOnlyViolation(
+            f"refused: queries are read-only ({first}); change data with the other commands"
+        )
+    if sqlstate == "42501":  # insufficient_privilege
+        return ReadOnlyViolation(
+            f"refused: queries run with the rights of the {_reader()} role, which may only "
+            f"read the project's tables and views ({first})"
+        )
+    if sqlstate == "57014":  # query_canceled
+        if timeout:
+            return QueryError(f"query stopped after the {timeout:g} s timeout (--timeout)")
+        return QueryError("query cancelled")
+    return QueryError(f"SQL error: {first}")
+
+
+def _reader() -> str:
+    from events.readonly import READER_ROLE
+
+    return READER_ROLE
 
 
 def _translate(exc: DBAPIError | StatementError, timeout: float | None) -> Exception:
@@ -170,6 +189,12 @@ def _translate(exc: DBAPIError | StatementError, timeout: float | None) -> Excep
     first = message.strip().splitlines()[0] if message.strip() else type(exc).__name__
     lowered = first.lower()
     sqlstate = getattr(orig, "sqlstate", None)
+    if "one statement at a time" in lowered:
+        return ReadOnlyViolation("refused: a query is one SQL statement; this text holds several")
+    if isinstance(orig, sqlite3.DatabaseError) and lowered.startswith("not authorized"):
+        reason = take_denial()
+        if reason is not None:
+            return ReadOnlyViolation(f"refused: {reason}")
     if (
         sqlstate == "25006"  # PostgreSQL: read_only_sql_transaction
         or "attempt to write a readonly database" in lowered
