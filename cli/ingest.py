@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 from pathlib import Path
@@ -10,8 +11,26 @@ import click
 
 from events.db import open_database
 from events.errors import InputError
-from events.ingest import Outcome, Summary, expand_paths, iter_documents, parse_published
+from events.ingest import (
+    MAX_BYTES_CEILING,
+    Outcome,
+    Summary,
+    expand_paths,
+    field_problem,
+    iter_documents,
+    parse_published,
+)
 from events.ingest import ingest as run_ingest
+
+# Characters that would break a message line or take over the terminal when a
+# file name (or a JSON line's text) holds them: line breaks, escape sequences,
+# bidirectional overrides. Shown escaped ("\\n", "\\x1b", "\\u202e").
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Return ``text`` as one line that is safe to show on a terminal."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 class Progress:
@@ -71,7 +90,11 @@ Examples:
   cat article.txt | events ingest - --published 2024-05-01""",
 )
 @click.argument("paths", nargs=-1, required=True, metavar="PATH... | -")
-@click.option("--published", metavar="DATE", help="Publication date (YYYY-MM-DD) for the articles.")
+@click.option(
+    "--published",
+    metavar="DATE",
+    help="Publication date for the articles: YYYY-MM-DD, or YYYY-MM / YYYY for a month or year.",
+)
 @click.option("--source", metavar="NAME", help="Outlet name (SouthFront, Reuters ...).")
 @click.option("--url", metavar="URL", help="Article URL.")
 @click.option("--title", metavar="TEXT", help="Article title (instead of the detected one).")
@@ -87,7 +110,7 @@ Examples:
 )
 @click.option(
     "--max-bytes",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_BYTES_CEILING),
     default=None,
     metavar="N",
     help="Largest article (or JSON line) accepted, in bytes. Default: 20 MB.",
@@ -105,11 +128,15 @@ def ingest(obj: dict, paths: tuple[str, ...], published: str | None, source: str
     file or JSON line is reported and skipped; the exit status is 1 if any failed.
     """
     try:
-        published_date = parse_published(published)
+        published_date, precision = parse_published(published)
     except InputError as exc:
         raise click.BadParameter(str(exc), param_hint="--published") from None
+    problem = source and field_problem("source", source)
+    if problem:
+        raise click.BadParameter(problem, param_hint="--source")
     overrides = {
         "published": published_date,
+        "published_precision": precision,
         "source": source,
         "url": url,
         "title": title,
@@ -127,12 +154,12 @@ def ingest(obj: dict, paths: tuple[str, ...], published: str | None, source: str
             progress.clear()
             msg = outcome.message
             text = msg if msg.startswith(outcome.origin) else f"{outcome.origin}: {msg}"
-            click.echo(f"error: {text}", err=True)
+            click.echo(f"error: {printable(text)}", err=True)
         elif not quiet and not show_bar:
             detail = f"{outcome.claims} claims" if outcome.status == "stored" else outcome.message
-            click.echo(f"{outcome.status}: {outcome.origin} ({detail})", err=True)
+            click.echo(printable(f"{outcome.status}: {outcome.origin} ({detail})"), err=True)
             for warning in outcome.warnings:
-                click.echo(f"  warning: {warning}", err=True)
+                click.echo(f"  warning: {printable(warning)}", err=True)
         progress.step()
 
     summary = Summary()

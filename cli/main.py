@@ -45,7 +45,12 @@ class EventsGroup(click.Group):
     envvar="EVENTS_DB",
     help="SQLite file or SQLAlchemy URL (postgresql://...). Default: $EVENTS_DB, then ./events.db.",
 )
-@click.option("-v", "--verbose", is_flag=True, help="Log extraction details to stderr.")
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Log extraction details to stderr, the libraries' own messages included.",
+)
 @click.version_option(__version__, message=f"%(prog)s %(version)s (extractor {EXTRACTOR_VERSION})")
 @click.pass_context
 def cli(ctx: click.Context, db: str | None, verbose: bool) -> None:
@@ -54,12 +59,23 @@ def cli(ctx: click.Context, db: str | None, verbose: bool) -> None:
     Every event keeps its evidence: the sentence, its offsets, who claims it,
     how firmly, and the extractor version that found it.
     """
+    handler = logging.StreamHandler(sys.stderr)
+    if not verbose:
+        # trafilatura, htmldate and justext log WARNING and ERROR lines about
+        # pages they cannot read ("discarding data: None"); the ingest report
+        # already says what happened to each article, in its own words.
+        handler.addFilter(_own_messages)
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
+        handlers=[handler],
     )
     ctx.obj = {"db": db}
+
+
+def _own_messages(record: logging.LogRecord) -> bool:
+    """Let through the program's own log records only (not its libraries')."""
+    return record.name == "events" or record.name.startswith("events.")
 
 
 def _register() -> None:

@@ -99,6 +99,18 @@ def coarser(a: DatePrecision, b: DatePrecision) -> DatePrecision:
     return a if _PRECISION_RANK[a] >= _PRECISION_RANK[b] else b
 
 
+def shift(day: dt.date, days: int) -> dt.date:
+    """Return ``day`` moved by ``days``, held inside the calendar (years 1 to 9999).
+
+    Dates at the calendar's ends reach the pipeline as sentinels ("0001-01-01",
+    "9999-12-31" for "no date" in many databases); arithmetic on them must not raise.
+    """
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.min if days < 0 else dt.date.max
+
+
 def interval_of(day: dt.date, precision: DatePrecision) -> tuple[dt.date, dt.date]:
     """Return the calendar interval of ``precision`` that contains ``day``."""
     if precision == "year":
@@ -106,9 +118,9 @@ def interval_of(day: dt.date, precision: DatePrecision) -> tuple[dt.date, dt.dat
     if precision == "month":
         last = calendar.monthrange(day.year, day.month)[1]
         return day.replace(day=1), day.replace(day=last)
-    if precision == "week":  # ISO week, Monday to Sunday
-        monday = day - dt.timedelta(days=day.weekday())
-        return monday, monday + dt.timedelta(days=6)
+    if precision == "week":  # ISO week, Monday to Sunday (cut at the calendar's ends)
+        monday = shift(day, -day.weekday())
+        return monday, shift(monday, 6)
     return day, day
 
 
@@ -152,6 +164,14 @@ def normalise(
 
 @functools.lru_cache(maxsize=CACHE_SIZE)
 def _normalise_cached(text: str, anchor: dt.date | None, prefer: Prefer) -> DateInterval | None:
+    try:
+        return _normalise_one(text, anchor, prefer)
+    except (OverflowError, ValueError):
+        # A reading past the calendar's ends ("next year" in 9999): not a date we can store.
+        return None
+
+
+def _normalise_one(text: str, anchor: dt.date | None, prefer: Prefer) -> DateInterval | None:
     if not text or len(text) > 80 or not _DATE_EVIDENCE.search(text) or _BARE_DURATION.match(text):
         return None
     base = dt.datetime.combine(anchor, dt.time(12)) if anchor else _PLACEHOLDER_BASE
@@ -211,7 +231,7 @@ def _place_yearless(
     if prefer == "future":
         # The first reading that has not wholly passed: "in October" read in October is this one.
         return next((c for c, _, end in spans if end >= anchor), spans[-1][0])
-    grace = anchor + dt.timedelta(days=PAST_GRACE_DAYS)
+    grace = shift(anchor, PAST_GRACE_DAYS)
     past = [c for c, start, _ in spans if start <= grace]
     return past[-1] if past else spans[0][0]
 

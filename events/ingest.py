@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import glob
 import logging
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -15,7 +17,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from events.db import Database
 from events.errors import DatabaseError, EventsError, InputError
-from events.pipeline.doc import Document
+from events.pipeline.doc import DatePrecision, Document
 from events.store import content_hash, find_article, store_document
 
 log = logging.getLogger(__name__)
@@ -69,16 +71,22 @@ class Summary:
 
 
 def expand_paths(paths: Iterable[str]) -> Iterator[Path | InputError]:
-    """Yield the files named by ``paths``: files, directories (recursively), globs."""
+    """Yield the files named by ``paths``: files, directories (recursively), globs.
+
+    A directory that cannot be read, at the top or inside, is named with the
+    reason; the readable rest is still ingested.
+    """
     for raw in paths:
         path = Path(raw).expanduser()
-        if path.is_dir():
-            found = sorted(
-                p for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )  # fmt: skip
-            if not found:
+        try:
+            is_dir = path.is_dir()
+        except OSError as exc:  # a parent directory denies access
+            yield InputError(f"{raw}: {_os_reason(exc)}")
+            continue
+        if is_dir:
+            found, unreadable = _article_files(path)
+            yield from unreadable
+            if not found and not unreadable:
                 yield InputError(f"{raw}: no article files ({', '.join(SUPPORTED_SUFFIXES)})")
             yield from found
         elif path.is_file():
@@ -90,6 +98,34 @@ def expand_paths(paths: Iterable[str]) -> Iterator[Path | InputError]:
             yield from matches
         else:
             yield InputError(f"{raw}: no such file or directory")
+
+
+def _article_files(root: Path) -> tuple[list[Path], list[InputError]]:
+    """Return the article files under ``root`` (hidden ones left out) and the unreadable dirs."""
+    unreadable: list[InputError] = []
+
+    def refused(exc: OSError) -> None:
+        unreadable.append(InputError(f"{exc.filename or root}: {_os_reason(exc)}"))
+
+    found = []
+    # os.walk, not Path.rglob: rglob skips a directory it may not read without a word.
+    for folder, dirs, files in os.walk(root, onerror=refused):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in files:
+            file = Path(folder, name)
+            if (
+                not name.startswith(".")
+                and file.suffix.lower() in SUPPORTED_SUFFIXES
+                and file.is_file()
+            ):
+                found.append(file)
+    return sorted(found), unreadable
+
+
+def _os_reason(exc: OSError) -> str:
+    if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    return f"cannot read: {exc.strerror or exc}"
 
 
 def iter_documents(
@@ -141,6 +177,22 @@ def warm_up() -> None:
 
     sample = b"Russian troops attacked rebels in Aleppo on 3 May 2001, officials said."
     extract(load_bytes(sample, origin="warm-up", overrides=Overrides()))
+
+
+#: Largest --max-bytes accepted: character offsets (sentences, mentions) are
+#: stored in 32-bit INTEGER columns on PostgreSQL, so no text may reach 2**31
+#: characters; 1 GB stays clear of that and of any news article.
+MAX_BYTES_CEILING = 1_000_000_000
+
+
+def field_problem(name: str, value: str) -> str | None:
+    """Say why ``value`` cannot be stored as the metadata field ``name``, or return None."""
+    from events.pipeline.load import MAX_FIELD_CHARS
+
+    limit = MAX_FIELD_CHARS.get(name)
+    if limit is not None and len(value) > limit:
+        return f"{name!r} is {len(value):,} characters long; the limit is {limit}"
+    return None
 
 
 #: Documents in flight per worker: enough to keep workers busy while the
@@ -292,11 +344,18 @@ def _origin_of(exc: InputError) -> str:
     return text.split(": ", 1)[0] if ": " in text else "input"
 
 
-def parse_published(value: str | None) -> dt.date | None:
-    """Parse a --published value (ISO 8601 date or datetime)."""
+def parse_published(value: str | None) -> tuple[dt.date | None, DatePrecision]:
+    """Parse a --published value: an ISO 8601 date, datetime, week, month or year.
+
+    Return its first day and its precision ("2024-05" is 2024-05-01, month).
+    """
+    from events.pipeline.load import parse_iso_date
+
     if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value[:10])
-    except ValueError:
-        raise InputError(f"{value!r} is not an ISO date (YYYY-MM-DD)") from None
+        return None, "day"
+    found = parse_iso_date(value)
+    if found is None:
+        raise InputError(
+            f"{value!r} is not an ISO date (YYYY-MM-DD, or YYYY-MM, YYYY for a month or year)"
+        )
+    return found

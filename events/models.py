@@ -114,7 +114,10 @@ class Article(Base):
     published_inferred: Mapped[bool] = mapped_column(default=False)
     language: Mapped[str | None] = mapped_column(String(16))
     origin: Mapped[str | None] = mapped_column(Text)  # file name or file.jsonl:LINE
-    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)  # the input as given
+    # The article's identity: the hash of its cleaned body (migration 0003). NULL
+    # only on copies stored before that revision, whose oldest twin holds it.
+    text_hash: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
     warnings: Mapped[list[str] | None] = mapped_column(JSON)
     extractor_version: Mapped[str] = mapped_column(String(64))
     ingested: Mapped[created_at]

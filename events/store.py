@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from events import EXTRACTOR_VERSION
 from events.catalog import dedupe, insert_ignore, normalize_alias
+from events.dates import shift
 from events.models import (
     Actor,
     ActorAlias,
@@ -68,13 +69,24 @@ _EVENT_MATCH = (
 
 
 def content_hash(text: str) -> str:
-    """Return the hash that makes re-ingesting the same text a no-op.
+    """Return the hash that makes re-ingesting the same input a no-op.
 
     Whitespace and Unicode normal form do not count, so the same article saved
     by two tools (CRLF vs LF, NBSP vs space) is recognised.
     """
     norm = _WS.sub(" ", unicodedata.normalize("NFKC", text)).strip()
-    return hashlib.sha256(norm.encode("utf-8")).hexdigest()
+    return hashlib.sha256(norm.encode("utf-8", "replace")).hexdigest()
+
+
+def text_hash(doc: Document) -> str | None:
+    """Return the article's identity: the hash of its cleaned body (its title if it has none).
+
+    The same article in two HTML wrappers, or with different boilerplate
+    around it, has one text: it is stored once and its claims counted once.
+    Migration 0003 holds a copy of this definition for existing articles.
+    """
+    text = doc.body if doc.body.strip() else doc.title
+    return content_hash(text) if text.strip() else None
 
 
 @dataclass
@@ -87,17 +99,23 @@ class Stored:
     events_linked: int
 
 
-def find_article(session: Session, digest: str) -> int | None:
-    """Return the id of the article with this content hash, if stored."""
-    return session.execute(
-        select(Article.id).where(Article.content_hash == digest)
-    ).scalar_one_or_none()
+def find_article(session: Session, digest: str, text_digest: str | None = None) -> int | None:
+    """Return the id of the article with this content hash (or this text hash), if stored."""
+    match = Article.content_hash == digest
+    if text_digest is not None:
+        match = or_(match, Article.text_hash == text_digest)
+    return session.execute(select(Article.id).where(match).limit(1)).scalar_one_or_none()
 
 
 def store_document(session: Session, doc: Document, digest: str | None = None) -> Stored | None:
-    """Insert ``doc`` with everything extracted from it; None if already stored."""
+    """Insert ``doc`` with everything extracted from it; None if already stored.
+
+    Already stored means the same input (``content_hash``) or the same cleaned
+    text (``text_hash``), so ``doc`` must have been through the clean stage.
+    """
     digest = digest or content_hash(doc.raw)
-    if find_article(session, digest) is not None:
+    identity = text_hash(doc)
+    if find_article(session, digest, identity) is not None:
         return None
     source_id = _source_id(session, doc.source) if doc.source else None
     article_id = session.execute(
@@ -115,6 +133,7 @@ def store_document(session: Session, doc: Document, digest: str | None = None) -
             "language": doc.language,
             "origin": doc.origin,
             "content_hash": digest,
+            "text_hash": identity,
             "warnings": doc.warnings or None,
             "extractor_version": EXTRACTOR_VERSION,
         },
@@ -299,6 +318,12 @@ def _claim_actor_rows(claim_id: int, claim: ClaimData, ids: dict[str, int]) -> l
 LINK_DATE_SLACK = dt.timedelta(days=1)
 
 
+def _link_window(row: dict[str, Any]) -> tuple[dt.date, dt.date]:
+    """Return the dates a claim's event may overlap, held inside the calendar (years 1-9999)."""
+    days = LINK_DATE_SLACK.days
+    return shift(row["date_start"], -days), shift(row["date_end"] or row["date_start"], days)
+
+
 def _linkable(row: dict[str, Any]) -> bool:
     return (
         row["modality"] != "denied" and not row["negated"]
@@ -308,8 +333,7 @@ def _linkable(row: dict[str, Any]) -> bool:
 
 def _matches(event: dict[str, Any], row: dict[str, Any]) -> bool:
     """Tell whether a claim describes the same happening as an event (see _assign_events)."""
-    lo = row["date_start"] - LINK_DATE_SLACK
-    hi = (row["date_end"] or row["date_start"]) + LINK_DATE_SLACK
+    lo, hi = _link_window(row)
     pair = {event["actor1_id"], event["actor2_id"]}
     return (
         event["event_type"] == row["event_type"]
@@ -400,13 +424,14 @@ def _event_row(row: dict[str, Any]) -> dict[str, Any]:
 
 def _stored_match(session: Session, row: dict[str, Any]) -> int | None:
     """Find a stored event for the claim; reconcile its fatalities; return its id."""
+    lo, hi = _link_window(row)
     event = session.execute(
         _EVENT_MATCH,
         {
             "type": row["event_type"],
             "loc": row["location_id"],
-            "lo": row["date_start"] - LINK_DATE_SLACK,
-            "hi": (row["date_end"] or row["date_start"]) + LINK_DATE_SLACK,
+            "lo": lo,
+            "hi": hi,
             "a1": row["actor1_id"],
             "a2": row["actor2_id"],
         },

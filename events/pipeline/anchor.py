@@ -2,8 +2,10 @@
 
 Order of evidence:
 
-1. the date the user or the metadata gave (``Document.given_published``): day
-   precision, not inferred;
+1. the date the user or the metadata gave (``Document.given_published``), not
+   inferred, with the precision it was given in (``2024-05`` is a month: its
+   first day and ``month``; the dates stage reads relative dates against the
+   whole month);
 2. a dateline: the first full date (day, month and year) in the opening
    :data:`DATELINE_CHARS` characters of the body ("MOSCOW, Oct. 9, 2020 --");
 3. otherwise the latest full date in the body that is told in the past tense
@@ -37,6 +39,10 @@ MAX_SCAN_CHARS = 200_000
 
 WARN_INFERRED = "publication date inferred from the text as {date}; pass --published to set it"
 WARN_UNKNOWN = "no publication date: relative and year-less dates left unresolved; pass --published"
+WARN_EDGE = (
+    "publication date {date} is at the end of the calendar (a placeholder?): relative dates "
+    "beyond years 1-9999 are left out; pass --published"
+)
 
 
 def full_dates(text: str, offset: int = 0) -> list[tuple[int, dt.date, bool]]:
@@ -73,8 +79,10 @@ def anchor(doc: Document) -> None:
     """Set the publication date: given, else inferred from the text (flagged), else unknown."""
     if doc.given_published is not None:
         doc.published = doc.given_published
-        doc.published_precision = "day"
+        doc.published_precision = doc.given_published_precision
         doc.published_inferred = False
+        if doc.published.year in (dt.MINYEAR, dt.MAXYEAR):
+            doc.warnings.append(WARN_EDGE.format(date=doc.published.isoformat()))
         return
     inferred = infer_published(doc.body)
     if inferred is not None:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from events.dates import DateInterval, Prefer, coarser, interval_of, normalise, ongoing_interval
-from events.pipeline.doc import DateMention, Document, Sentence
+from events.pipeline.doc import DateMention, DatePrecision, Document, Sentence
 from events.pipeline.runner import stage
 from events.seeds import read_tsv, split_multi
 
@@ -378,18 +378,33 @@ def _since_end(
 
 
 def date_mentions(
-    sentences: list[Sentence], published: dt.date | None, mode: Mode = "news"
+    sentences: list[Sentence],
+    published: dt.date | None,
+    mode: Mode = "news",
+    published_precision: DatePrecision = "day",
 ) -> list[DateMention]:
-    """Find and normalise the dates of ``sentences``; offsets are in each sentence's container."""
+    """Find and normalise the dates of ``sentences``; offsets are in each sentence's container.
+
+    A publication date coarser than a day ("2024-05") anchors relative dates at
+    both ends of its interval; the date is the span of the two readings, no more
+    precise than the publication date ("yesterday" in May 2024 is 04-30..05-30).
+    """
     reference: DateInterval | None = None
     out: list[DateMention] = []
+    ends: tuple[dt.date, ...] = ()
+    if published is not None and published_precision in ("week", "month", "year"):
+        ends = interval_of(published, published_precision)
     for sent in sentences:
         text = sent.text if isinstance(sent.text, str) else ""
         for cand in find_candidates(text):
-            interval = resolve(cand, text, published, reference, mode)
+            if ends:
+                readings = [resolve(cand, text, end, reference, mode) for end in ends]
+                interval = _span(readings, published_precision)
+            else:
+                interval = resolve(cand, text, published, reference, mode)
             if interval is None:
                 continue
-            interval = _since_end(text, cand, interval, published)
+            interval = _since_end(text, cand, interval, ends[-1] if ends else published)
             out.append(
                 DateMention(
                     start=sent.start + cand.start,
@@ -412,6 +427,25 @@ def date_mentions(
     return out
 
 
+def _span(readings: list[DateInterval | None], precision: DatePrecision) -> DateInterval | None:
+    """Return the interval covering ``readings`` (one per end of a coarse anchor)."""
+    found = [r for r in readings if r is not None]
+    if not found:
+        return None
+    first = found[0]
+    if all(r == first for r in found) or first.date_start is None:
+        return first  # absolute dates do not depend on the anchor
+    starts = [r.date_start for r in found if r.date_start is not None]
+    stops = [r.date_end or r.date_start for r in found if r.date_start is not None]
+    coarse = first.precision
+    for r in found:
+        coarse = coarser(coarse, r.precision)
+    return DateInterval(
+        min(starts), max(d for d in stops if d is not None), coarser(coarse, precision),
+        resolved=True, relative=first.relative, has_year=first.has_year,
+    )  # fmt: skip
+
+
 def _is_reference(cand: Candidate, interval: DateInterval) -> bool:
     # Deictic dates ("yesterday") speak of the writer's now, not the story's time line,
     # and anaphors ("the next day") are the least certain readings: neither moves the
@@ -424,7 +458,9 @@ def is_ongoing(text: str) -> bool:
     return bool(ONGOING_CUES.search(text or ""))
 
 
-@stage("dates", requires=("sentences", "published"), assigns=("dates",))
+@stage("dates", requires=("sentences", "published", "published_precision"), assigns=("dates",))
 def find_dates(doc: Document) -> None:
     """Find the date expressions of the document's sentences and normalise them."""
-    doc.dates = date_mentions(doc.sentences, doc.published, mode="news")
+    doc.dates = date_mentions(
+        doc.sentences, doc.published, mode="news", published_precision=doc.published_precision
+    )

@@ -153,6 +153,7 @@ class Document:
     language: str | None = None
     given_title: str | None = None
     given_published: dt.date | None = None
+    given_published_precision: DatePrecision = "day"  # "2024-05" is a month
     include_comments: bool = False
 
     # --- set by clean ---

@@ -27,7 +27,7 @@ import logging
 import re
 from dataclasses import dataclass
 
-from events.dates import DateInterval, ongoing_interval
+from events.dates import DateInterval, interval_of, ongoing_interval
 from events.errors import SeedError
 from events.pipeline.actors import ABROAD_QUALIFIER
 from events.pipeline.claims import (
@@ -97,6 +97,11 @@ DEONTIC_GAP_WORDS = 1
 SPEAKER_VERB_WORDS = 2
 #: Words between a figure and a death word ("hundreds from both sides have been killed").
 FATALITY_WINDOW_WORDS = 8
+#: Largest death figure taken as one. The Second World War, the deadliest conflict on record,
+#: killed some 70-85 million people; a larger number beside a death word is a misreading (an
+#: id, a sum of money, a typo) and is no figure at all. The bound also keeps every figure
+#: inside the 32-bit INTEGER columns of PostgreSQL, so both engines store the same claims.
+MAX_PLAUSIBLE_FATALITIES = 100_000_000
 #: Confidence features, summed and clipped to [0, 1]. Chosen so that a specific trigger with
 #: both roles and a date (0.85) outranks a generic one-word trigger with a source only (0.55).
 CONF_BASE = 0.35
@@ -327,9 +332,11 @@ def _value(text: str, lex: _Numbers) -> int | None:
         text = " ".join(parts[:-1])
     if text in lex.numbers:
         return lex.numbers[text] * scale
+    digits = text.replace(",", "")
     try:
-        return int(float(text.replace(",", "")) * scale)
-    except ValueError:
+        # Whole numbers exactly: a float turns 26 nines into 1e26 and 400 digits into inf.
+        return int(digits) * scale if digits.isdigit() else int(float(digits) * scale)
+    except (ValueError, OverflowError):  # beyond int()'s 4,300 digits, or inf
         return None
 
 
@@ -394,7 +401,15 @@ def fatalities(text: str) -> Figure | None:
             dist = len(re.findall(r"\S+", text[lo:hi])) + (0 if m.end() <= d.start() else 1)
             if dist <= FATALITY_WINDOW_WORDS and (best is None or dist < best[0]):
                 best = (dist, fig)
-    return best[1] if best else None
+    if best is None or _implausible(best[1]):
+        return None  # an absurd toll is no toll, not a reason to take the next number
+    return best[1]
+
+
+def _implausible(fig: Figure) -> bool:
+    return any(
+        v is not None and v > MAX_PLAUSIBLE_FATALITIES for v in (fig.low, fig.best, fig.high)
+    )
 
 
 def _looks_like_year_or_date(text: str, m: re.Match[str]) -> bool:
@@ -403,15 +418,18 @@ def _looks_like_year_or_date(text: str, m: re.Match[str]) -> bool:
         return True
     around = text[max(0, m.start() - 12) : m.end() + 12]
     return (
-        bool(
-            re.search(
-                r"(?:January|February|March|April|May|June|July|August|September|October|"
-                r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s*$",
-                text[max(0, m.start() - 12) : m.start()],
-            )
-        )
+        bool(_MONTH_BEFORE.search(text[max(0, m.start() - 12) : m.start()]))
+        or bool(_MONTH_AFTER.match(text, m.end()))  # "on 3 May": a day, not a toll
         or "%" in around[len(around) // 2 :][:3]
     )
+
+
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|"
+    r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
+)
+_MONTH_BEFORE = re.compile(_MONTH + r"\.?\s*$")
+_MONTH_AFTER = re.compile(r"(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"\b")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1157,13 +1175,14 @@ def _publication_date(doc: Document, s: _Sent) -> DateMention | None:
     if doc.published is None:
         return None
     precision = doc.published_precision if doc.published_precision != "unknown" else "day"
+    first, last = interval_of(doc.published, precision)  # "2024-05": the whole month
     return DateMention(
         start=s.sent.start,
         end=s.sent.start,
         text="",
         sentence_index=s.sent.index,
-        date_start=doc.published,
-        date_end=doc.published,
+        date_start=first,
+        date_end=last,
         precision=precision,
         resolved=True,
         relative=True,

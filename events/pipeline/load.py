@@ -41,7 +41,7 @@ from typing import IO, Any, Literal, Protocol
 import charset_normalizer
 
 from events.errors import InputError
-from events.pipeline.doc import Document
+from events.pipeline.doc import DatePrecision, Document
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +58,13 @@ MAX_CONTROL_RATIO = 0.01
 
 #: Bytes read from a stream to decide whether it is JSON, HTML or text.
 SNIFF_BYTES = 4096
+
+#: Deepest element nesting libxml2 (under lxml and trafilatura) reads by
+#: default: whatever is nested deeper is silently dropped, so a page nested
+#: 300 levels deep came back without its text. Its huge-tree mode reads 2,048
+#: levels; past that a plain-text reading of the page is all there is.
+LIBXML_MAX_DEPTH = 255
+LIBXML_HUGE_MAX_DEPTH = 2048
 
 Format = Literal["text", "html", "json", "jsonl"]
 
@@ -80,6 +87,23 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 _NON_LATIN_LETTER = re.compile(r"[^\W\d_\u0000-\u024f\u1e00-\u1eff]")
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+# Characters no stored string may hold, whatever the engine: a lone surrogate
+# (a JSON "\ud800" escape, a file name or argument that is not UTF-8) cannot be
+# encoded as UTF-8, and PostgreSQL's text type refuses NUL. Load replaces the
+# first with U+FFFD and drops the second, with a warning, so both engines store
+# the same text.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+#: Widest values of the short metadata columns (``sources.name``,
+#: ``articles.external_id``, ``articles.language``). SQLite would store a longer
+#: value and PostgreSQL refuse it; load refuses it on both, naming the field.
+MAX_FIELD_CHARS = {"source": 255, "id": 255, "language": 16}
+
+# ISO 8601 dates of reduced precision: 2024, 2024-05, 2024-W19.
+_ISO_YEAR = re.compile(r"(\d{4})")
+_ISO_MONTH = re.compile(r"(\d{4})-(\d{2})")
+_ISO_WEEK = re.compile(r"(\d{4})-?W(\d{2})")
 _HTML_SNIFF = re.compile(
     rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
 )
@@ -96,6 +120,7 @@ class Overrides:
     title: str | None = None
     external_id: str | None = None
     include_comments: bool = False
+    published_precision: DatePrecision = "day"  # of ``published``: day, week, month or year
 
 
 @dataclass(frozen=True)
@@ -108,6 +133,7 @@ class HtmlExtract:
     published: dt.date | None
     sitename: str | None
     url: str | None
+    note: str | None = None  # why the text is not trafilatura's main text, if it is not
 
 
 # --------------------------------------------------------------------------
@@ -133,7 +159,9 @@ def load_bytes(
     text = decode_bytes(data, origin=origin)
     if fmt is None:
         fmt = "html" if sniff_html(data) else "text"
-    return _make_document(text, fmt=fmt, origin=origin, overrides=overrides or Overrides())
+    doc = _make_document(text, fmt=fmt, origin=origin, overrides=overrides or Overrides())
+    check_metadata(doc)
+    return doc
 
 
 def load_path(
@@ -240,12 +268,40 @@ def extract_html(html: str) -> HtmlExtract:
 
     Cached so that load (metadata) and clean (text) share one extraction.
     """
+    page: Any = html
+    note = None
+    if nesting_depth(html) > LIBXML_MAX_DEPTH:  # rare: measure on a parse without the limit
+        tree = _huge_tree(html)
+        depth = _tree_depth(tree) if tree is not None else 0
+        if depth >= LIBXML_HUGE_MAX_DEPTH:
+            note = (
+                f"HTML nested {LIBXML_HUGE_MAX_DEPTH} or more levels deep, too deep for "
+                "main-text extraction: kept the page's plain text, boilerplate included"
+            )
+            return HtmlExtract(_blocks(plain_text(html)), "", None, None, None, None, note)
+        if depth > LIBXML_MAX_DEPTH:
+            page = tree
+            note = (
+                f"HTML nested {depth} levels deep (libxml2 reads {LIBXML_MAX_DEPTH}): "
+                "parsed in lxml's huge-tree mode"
+            )
+    result, failure = _bare_extraction(page)
+    if result is not None:
+        return _html_extract(result, note=note)
+    # trafilatura found no main text: fall back to the whole page's text.
+    text = _html2txt(page) or plain_text(html)
+    if failure:
+        note = f"{failure}: kept the page's whole text"
+    return HtmlExtract(_blocks(text), "", None, None, None, None, note)
+
+
+def _bare_extraction(page: Any) -> tuple[Any, str | None]:
+    """Run trafilatura on a page (text or lxml tree); return (result or None, failure)."""
     import trafilatura  # slow to import; only HTML input needs it
 
-    result: Any
     try:
         result = trafilatura.bare_extraction(
-            html,
+            page,
             with_metadata=True,
             include_comments=True,
             include_tables=False,
@@ -253,12 +309,13 @@ def extract_html(html: str) -> HtmlExtract:
             # from any date in the text, which is the anchor stage's job (flagged).
             date_extraction_params={"extensive_search": False, "original_date": True},
         )
-    except Exception:  # a third-party parser on arbitrary input: degrade, never crash
-        log.warning("trafilatura failed on a page; using its plain-text fallback", exc_info=True)
-        result = None
-    if result is None:
-        # trafilatura found no main text; fall back to its whole-page text.
-        return HtmlExtract(_blocks(_html2txt(html)), "", None, None, None, None)
+    except Exception as exc:  # a third-party parser on arbitrary input: degrade, never crash
+        log.debug("trafilatura failed on a page", exc_info=True)
+        return None, f"main-text extraction failed ({type(exc).__name__})"
+    return result, None
+
+
+def _html_extract(result: Any, note: str | None = None) -> HtmlExtract:
     return HtmlExtract(
         text=_blocks(result.text or ""),
         comments=_blocks(result.comments or ""),
@@ -266,17 +323,121 @@ def extract_html(html: str) -> HtmlExtract:
         published=_iso_date(result.date) if result.date else None,
         sitename=(result.sitename or None),
         url=(result.url or None),
+        note=note,
     )
 
 
-def _html2txt(html: str) -> str:
+def _huge_tree(html: str) -> Any:
+    """Parse ``html`` with libxml2's limits lifted (deep nesting), or return None."""
+    import lxml.html
+
+    try:
+        return lxml.html.fromstring(html, parser=lxml.html.HTMLParser(huge_tree=True))
+    except Exception:  # empty or unparsable: the plain-text reading remains
+        log.debug("lxml could not parse a page in huge-tree mode", exc_info=True)
+        return None
+
+
+def _tree_depth(root: Any) -> int:
+    deepest = 0
+    stack = [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in element)
+    return deepest
+
+
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^<>]*?(/?)>")
+#: Elements whose end tag HTML lets out (the parser closes them): they do not nest.
+_OPTIONAL_END_TAGS = frozenset(
+    "p li dt dd tr td th thead tbody tfoot option optgroup rb rt rp colgroup caption".split()
+)
+
+
+def nesting_depth(html: str) -> int:
+    """Estimate how deep the elements of ``html`` nest, from its tags alone (fast)."""
+    depth = deepest = 0
+    for closing, name, self_closing in _TAG.findall(html):  # ~0.1 s per MB of markup
+        if self_closing or name.lower() in _NON_NESTING_TAGS:
+            continue
+        if closing:
+            depth = max(depth - 1, 0)
+        else:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
+
+
+def _html2txt(page: Any) -> str:
     import trafilatura
 
     try:
-        return trafilatura.html2txt(html) or ""
-    except Exception:  # see extract_html
-        log.warning("trafilatura could not read a page at all", exc_info=True)
+        return trafilatura.html2txt(page) or ""
+    except Exception:  # see _bare_extraction
+        log.debug("trafilatura could not read a page at all", exc_info=True)
         return ""
+
+
+#: Elements whose text is not the page's text.
+_HIDDEN_TAGS = frozenset({"script", "style", "noscript", "template", "head"})
+#: Elements that end a line of text.
+_BLOCK_TAGS = frozenset(
+    """address article aside blockquote br dd div dl dt figcaption figure footer form h1 h2
+    h3 h4 h5 h6 header hr li main nav ol p pre section table td th tr ul""".split()
+)
+#: Elements that have no end tag, so never nest.
+_VOID_TAGS = frozenset(
+    "area base br col embed hr img input link meta param source track wbr".split()
+)
+_NON_NESTING_TAGS = _VOID_TAGS | _OPTIONAL_END_TAGS
+
+
+def plain_text(html: str) -> str:
+    """Return the text of ``html``, one block per line (scripts and styles left out).
+
+    The standard library's tokenizer has no depth limit and never gives up, so
+    this is the reading of last resort (no boilerplate removal).
+    """
+    from collections import Counter
+    from html.parser import HTMLParser
+
+    class Reader(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.parts: list[str] = []
+            self.stack: list[str] = []
+            self.open: Counter[str] = Counter()
+
+        def handle_starttag(self, tag: str, attrs: Any) -> None:
+            if tag in _BLOCK_TAGS:
+                self.parts.append("\n")
+            if tag in _VOID_TAGS:
+                return
+            self.stack.append(tag)
+            self.open[tag] += 1
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag in _BLOCK_TAGS:
+                self.parts.append("\n")
+            while self.open[tag] and self.stack:  # close what was left open inside it
+                closed = self.stack.pop()
+                self.open[closed] -= 1
+                if closed == tag:
+                    break
+
+        def handle_data(self, data: str) -> None:
+            if not any(self.open[t] for t in _HIDDEN_TAGS):
+                self.parts.append(data)
+
+    reader = Reader()
+    try:
+        reader.feed(html)
+        reader.close()
+    except Exception:  # the tokenizer is lenient; keep whatever it read
+        log.debug("html.parser stopped on a page", exc_info=True)
+    lines = (" ".join(line.split()) for line in "".join(reader.parts).split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 # --------------------------------------------------------------------------
@@ -357,17 +518,24 @@ def _sniff(data: bytes) -> Format:
         try:
             json.loads(data)
             return "json"
+        except RecursionError:  # valid so far, nested too deep: let the reader say so
+            return "jsonl" if head[:1] == b"{" else "json"
         except (ValueError, UnicodeDecodeError):
             return "jsonl" if head[:1] == b"{" else "text"
     return "html" if sniff_html(data) else "text"
 
 
 def _make_document(text: str, *, fmt: Format, origin: str, overrides: Overrides) -> Document:
-    doc = Document(raw=text, format="html" if fmt == "html" else "text", origin=origin)
+    doc = Document(format="html" if fmt == "html" else "text")
+    doc.origin = storable(origin, "file name", doc.warnings)
+    doc.raw = storable(text, fmt, doc.warnings)
     if fmt == "html":
-        meta = extract_html(text)
+        meta = extract_html(doc.raw)
         if not meta.text.strip():
-            raise InputError(f"{origin}: no article text found in the HTML page")
+            why = f" ({meta.note})" if meta.note else ""
+            raise InputError(f"{doc.origin}: no article text found in the HTML page{why}")
+        if meta.note:
+            doc.warnings.append(meta.note)
         doc.given_title = meta.title
         doc.given_published = meta.published
         doc.url = meta.url
@@ -378,10 +546,48 @@ def _make_document(text: str, *, fmt: Format, origin: str, overrides: Overrides)
     return doc
 
 
+def storable(value: str, name: str, warnings: list[str]) -> str:
+    """Return ``value`` as both engines can store it, adding a warning if it had to change.
+
+    Lone surrogates become U+FFFD and NUL characters are dropped (see ``_SURROGATE``).
+    """
+    surrogates = len(_SURROGATE.findall(value))
+    if surrogates:
+        value = _SURROGATE.sub("\ufffd", value)
+        warnings.append(
+            f"{name}: {surrogates} invalid character(s) (lone surrogates) replaced by U+FFFD"
+        )
+    nuls = value.count("\x00")
+    if nuls:
+        value = value.replace("\x00", "")
+        warnings.append(f"{name}: {nuls} NUL character(s) removed")
+    return value
+
+
+def check_metadata(doc: Document) -> None:
+    """Make the document's metadata storable on every engine, or raise InputError naming the field.
+
+    Called once a document's fields are final (after the user's overrides).
+    """
+    for name, attr in (("title", "given_title"), ("source", "source"), ("url", "url"),
+                       ("id", "external_id"), ("language", "language")):  # fmt: skip
+        value = getattr(doc, attr)
+        if value is None:
+            continue
+        value = storable(value, name, doc.warnings)
+        setattr(doc, attr, value)
+        limit = MAX_FIELD_CHARS.get(name)
+        if limit is not None and len(value) > limit:
+            raise InputError(
+                f"{doc.origin}: {name!r} is {len(value):,} characters long; the limit is {limit}"
+            )
+
+
 def _apply(doc: Document, overrides: Overrides) -> None:
     """Let the user's values win over what the input or the page said."""
     if overrides.published is not None:
         doc.given_published = overrides.published
+        doc.given_published_precision = overrides.published_precision
     if overrides.source:
         doc.source = overrides.source
         doc.source_detected = False
@@ -404,6 +610,9 @@ def _iter_json(data: bytes, origin: str, overrides: Overrides) -> Iterator[Docum
         value = json.loads(decode_bytes(data, origin=origin))
     except json.JSONDecodeError as exc:
         yield InputError(f"{origin}:{exc.lineno}: invalid JSON: {exc.msg} (column {exc.colno})")
+        return
+    except (ValueError, RecursionError) as exc:
+        yield InputError(f"{origin}: invalid JSON: {_json_problem(exc)}")
         return
     records = value if isinstance(value, list) else [value]
     for i, record in enumerate(records, start=1):
@@ -437,7 +646,17 @@ def _iter_jsonl(
         except json.JSONDecodeError as exc:
             yield InputError(f"{where}: invalid JSON: {exc.msg} (column {exc.colno})")
             continue
+        except (ValueError, RecursionError) as exc:
+            yield InputError(f"{where}: invalid JSON: {_json_problem(exc)}")
+            continue
         yield _record_or_error(record, where, overrides)
+
+
+def _json_problem(exc: Exception) -> str:
+    """Say in one line why the JSON parser gave up on valid-looking JSON."""
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
 def _skip_rest_of_line(fh: _Reader) -> None:
@@ -468,11 +687,12 @@ def _record_document(record: Any, where: str, overrides: Overrides) -> Document:
     record_id = record.get("id")
     if record_id is not None and not isinstance(record_id, str | int):
         raise InputError(f"{where}: 'id' must be a string or a number")
-    published = _record_date(record.get("published"), where)
+    published, precision = _record_date(record.get("published"), where)
     # Record fields act as overrides for the page's own metadata; the user's
     # flags for this run still win over them.
     from_record = Overrides(
         published=published,
+        published_precision=precision,
         source=record.get("source") or None,
         url=record.get("url") or None,
         title=record.get("title") or None,
@@ -481,6 +701,7 @@ def _record_document(record: Any, where: str, overrides: Overrides) -> Document:
     doc = _make_document(text, fmt=fmt, origin=where, overrides=from_record)
     doc.language = record.get("language") or None
     _apply(doc, overrides)
+    check_metadata(doc)
     return doc
 
 
@@ -497,14 +718,34 @@ def _record_text(record: dict[str, Any], where: str) -> tuple[str, Format]:
     raise InputError(f"{where}: missing 'text' or 'html'")
 
 
-def _record_date(value: Any, where: str) -> dt.date | None:
+def _record_date(value: Any, where: str) -> tuple[dt.date | None, DatePrecision]:
     if value is None or value == "":
-        return None
+        return None, "day"
     if isinstance(value, str):
-        date = _iso_date(value)
-        if date is not None:
-            return date
+        found = parse_iso_date(value)
+        if found is not None:
+            return found
     raise InputError(f"{where}: bad 'published' date {value!r}: use ISO 8601 such as 2020-10-10")
+
+
+def parse_iso_date(value: str) -> tuple[dt.date, DatePrecision] | None:
+    """Return the first day and the precision of an ISO 8601 date, or None.
+
+    Full dates and timestamps have day precision; ``2024-W19`` is a week,
+    ``2024-05`` a month and ``2024`` a year (ISO 8601's reduced precision).
+    """
+    value = value.strip()
+    try:
+        if m := _ISO_YEAR.fullmatch(value):
+            return dt.date(int(m[1]), 1, 1), "year"
+        if m := _ISO_MONTH.fullmatch(value):
+            return dt.date(int(m[1]), int(m[2]), 1), "month"
+        if m := _ISO_WEEK.fullmatch(value):
+            return dt.date.fromisocalendar(int(m[1]), int(m[2]), 1), "week"
+    except ValueError:
+        return None
+    day = _iso_date(value)
+    return (day, "day") if day is not None else None
 
 
 def _iso_date(value: str) -> dt.date | None:
