@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -46,6 +47,8 @@ def init(obj: dict) -> None:
     )
     for table, count in result.counts.items():
         click.echo(f"  {table:<14} {count:>8,}", err=True)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
 
 
 @click.group(
@@ -54,7 +57,7 @@ def init(obj: dict) -> None:
 Examples:
   events db current
   events db upgrade
-  events db downgrade base
+  events db downgrade base --yes
   events db check""",
 )
 def db_group() -> None:
@@ -70,20 +73,45 @@ def upgrade(obj: dict, revision: str) -> None:
     Example: events db upgrade
     """
     with _revision_errors():
-        dblib.upgrade(dblib.resolve_url(obj["db"]), revision)
+        warnings = dblib.upgrade(dblib.resolve_url(obj["db"]), revision)
     click.echo(f"upgraded to {revision}", err=True)
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
+def _on_terminal() -> bool:
+    return sys.stdin.isatty()
 
 
 @db_group.command()
 @click.argument("revision", default="-1")
+@click.option("-y", "--yes", is_flag=True, help="Do not ask; needed when not on a terminal.")
 @click.pass_obj
-def downgrade(obj: dict, revision: str) -> None:
+def downgrade(obj: dict, revision: str, yes: bool) -> None:
     """Migrate the schema down to REVISION (default: one step; 'base' removes all).
 
-    Example: events db downgrade base
+    Downgrading drops what the newer revisions added (tables with their data),
+    so it asks first on a terminal and otherwise needs --yes.
+
+    Example: events db downgrade base --yes
     """
+    url = dblib.resolve_url(obj["db"])
+    before, _head = admin.current(obj["db"])
+    if before is not None and not yes:
+        where = dblib.describe(url)
+        if not _on_terminal():
+            raise click.ClickException(
+                f"downgrading {where} to {revision} may drop tables and their data: "
+                "add --yes to confirm"
+            )
+        click.confirm(
+            f"Downgrade {where} from {before} to {revision}? "
+            "This drops what the newer revisions added, with its data.",
+            abort=True,
+            err=True,
+        )
     with _revision_errors():
-        dblib.downgrade(dblib.resolve_url(obj["db"]), revision)
+        dblib.downgrade(url, revision)
     click.echo(f"downgraded to {revision}", err=True)
 
 

@@ -58,7 +58,8 @@ Examples:
   events export - --profile acled --from 2020-09-27 --country ARM | gzip > arm.csv.gz
   events export events.tsv --level events --actor Turkey --min-confidence 0.6
   events export ged.csv --profile ucdp --type ASSAULT --where "fatalities_best >= 10"
-  events export claims.jsonl --source SouthFront""",
+  events export claims.jsonl --source SouthFront
+  events export claims.csv --force      # replace claims.csv and its manifest""",
 )
 @click.argument("target", metavar="[FILE|-]", default="-", required=False)
 @click.option(
@@ -133,10 +134,11 @@ Examples:
     "--raw",
     "raw",
     is_flag=True,
-    help="Keep cells starting with = + - @ as they are (CSV/TSV only).",
+    help="Keep cells that look like formulas (=, +, -, @ ...) as they are (CSV/TSV).",
 )
 @click.option("--no-headers", is_flag=True, help="Omit the header row (CSV/TSV).")
 @click.option("--no-manifest", is_flag=True, help="Do not write FILE.manifest.json.")
+@click.option("--force", is_flag=True, help="Overwrite FILE and FILE.manifest.json if they exist.")
 @click.option(
     "--jobs",
     type=click.IntRange(min=1),
@@ -165,6 +167,7 @@ def export_command(
     raw: bool,
     no_headers: bool,
     no_manifest: bool,
+    force: bool,
     jobs: int,
     quiet: bool,
 ) -> None:
@@ -173,6 +176,7 @@ def export_command(
     Rows are streamed: memory stays flat whatever the database size. A file is
     written as FILE.partial and renamed when complete, with FILE.manifest.json
     beside it (filters, row count, database revision, versions, sha256).
+    An existing FILE or manifest is kept unless --force.
     Cells a spreadsheet would run as a formula get a leading ' unless --raw.
     """
     fmt = _choose_format(fmt_csv, fmt_tsv, fmt_nl, target)
@@ -216,7 +220,12 @@ def export_command(
             where_to = "stdout"
         else:
             result = export_to_path(
-                database, Path(target), options, progress=progress, manifest=not no_manifest
+                database,
+                Path(target),
+                options,
+                progress=progress,
+                manifest=not no_manifest,
+                overwrite=force,
             )
             where_to = target
     finally:

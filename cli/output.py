@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import decimal
 import functools
@@ -13,6 +12,8 @@ from typing import IO, Any
 
 import click
 
+from events.export import write_rows
+
 FORMATS = ("json", "nl", "csv", "tsv", "table")
 
 
@@ -21,8 +22,16 @@ def output_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
     @click.option("--json", "fmt_json", is_flag=True, help="JSON array of objects (default).")
     @click.option("--nl", "fmt_nl", is_flag=True, help="Newline-delimited JSON, one object a line.")
-    @click.option("--csv", "fmt_csv", is_flag=True, help="Comma-separated values.")
-    @click.option("--tsv", "fmt_tsv", is_flag=True, help="Tab-separated values.")
+    # Values go out as stored, like the database's own CSV: `events export` is the
+    # command that writes files for spreadsheets, with formulas neutralised.
+    @click.option(
+        "--csv",
+        "fmt_csv",
+        is_flag=True,
+        help="Comma-separated values, as stored: formulas (= + - @) are not neutralised "
+        "(events export does that).",
+    )
+    @click.option("--tsv", "fmt_tsv", is_flag=True, help="Tab-separated values, as stored.")
     @click.option("--table", "fmt_table", is_flag=True, help="Aligned text table (holds all rows).")
     @click.option("--no-headers", is_flag=True, help="Omit the header row (csv, tsv, table).")
     @functools.wraps(func)
@@ -80,12 +89,9 @@ def render(
     out = out or sys.stdout
     count = 0
     if fmt in ("csv", "tsv"):
-        writer = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
-        if headers:
-            writer.writerow(columns)
-        for row in rows:
-            writer.writerow([_cell(v) for v in row])
-            count += 1
+        # The export's writer: it also quotes values holding a bare carriage return.
+        count = write_rows(out, columns, ([_cell(v) for v in row] for row in rows), fmt,
+                           headers=headers)  # fmt: skip
     elif fmt == "nl":
         for row in rows:
             out.write(

@@ -33,11 +33,12 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
-from events import EXTRACTOR_VERSION, __version__
+from events import EXTRACTOR_VERSION, __version__, readonly
 from events.catalog import normalize_alias
-from events.db import Database, current_revision, describe
+from events.db import Database, current_revision, describe, take_denial
 from events.errors import EventsError, QueryError, ReadOnlyViolation, SeedError
 from events.seeds import read_tsv
+from events.sqlexpr import check_condition
 from events.views import CLAIMS_FLAT_COLUMNS, EVENTS_FLAT_COLUMNS
 
 PROFILES = ("native", "acled", "ucdp")
@@ -55,9 +56,19 @@ PROGRESS_EVERY = 10_000
 #: Buffer of the output file: fewer, larger writes than the 8 KiB default.
 WRITE_BUFFER = 1 << 20
 
-#: First characters that make a spreadsheet evaluate a cell as a formula
-#: (OWASP "CSV injection"). Such cells get a leading single quote.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: First characters that make a spreadsheet evaluate a cell as a formula (OWASP "CSV
+#: injection": = + - @, tab, carriage return; line feed too, since a quoted cell can
+#: begin with one and a spreadsheet that trims it reads on). They get a leading quote.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+#: Leading characters some spreadsheets trim on import (LibreOffice's "Trim spaces"),
+#: so " =1+1" can run too: a cell of these followed by a formula start is neutralised.
+FORMULA_PADDING = " \t\r\n"
+
+#: Rows the CSV writer formats at a time before it looks for a carriage return in
+#: their text (see csv_writer). Measured on 300,000 claims (bench/export.py's data):
+#: 20 to 100 rows cost the same CPU as the plain csv.writer, 1,000 some 10 % more
+#: (the batch, ~50 KB of text a hundred rows, no longer stays in the CPU cache).
+CSV_BATCH_ROWS = 100
 
 # ACLED codebook precision codes. time_precision: 1 the exact day, 2 a specific week,
 # 3 a month or longer. geo_precision: 1 the town itself, 2 a small part of a region or
@@ -257,10 +268,27 @@ class _Sql:
 
     def neutralise(self, expr: str) -> str:
         """Wrap a text expression so a formula-looking cell starts with a quote."""
-        # Compare the first code point as an integer: no substring is built per cell.
-        first = f"ascii({expr})" if self.pg else f"unicode({expr})"
-        codes = ", ".join(str(ord(c)) for c in FORMULA_STARTS)
-        return f"CASE WHEN {first} IN ({codes}) THEN '''' || {expr} ELSE {expr} END"
+        # Compare the first code point as an integer: no substring is built per cell,
+        # and only a cell starting with padding (a space) is trimmed to look further.
+        code = "ascii" if self.pg else "unicode"
+        first = f"{code}({expr})"
+
+        def codes(chars: Iterable[str]) -> str:
+            return ", ".join(str(ord(c)) for c in chars)
+
+        formula = f"{first} IN ({codes(FORMULA_STARTS)})"
+        pads = [c for c in FORMULA_PADDING if c not in FORMULA_STARTS]
+        if pads:
+            padding = (
+                " || ".join(f"chr({ord(c)})" for c in FORMULA_PADDING)
+                if self.pg
+                else f"char({codes(FORMULA_PADDING)})"
+            )
+            formula = (
+                f"{first} IN ({codes([*FORMULA_STARTS, *pads])}) AND ({first} NOT IN "
+                f"({codes(pads)}) OR {code}(ltrim({expr}, {padding})) IN ({codes(FORMULA_STARTS)}))"
+            )
+        return f"CASE WHEN {formula} THEN '''' || {expr} ELSE {expr} END"
 
 
 @dataclass
@@ -687,13 +715,14 @@ def build_query(
 def _rows_source(view: str, where: str, user_where: str | None) -> str:
     """Return the filtered view as a sub-query, with --where applied on top of it.
 
-    --where is SQL text, so it is applied in its own outer query: whatever it
-    contains (an unbalanced "1=0) or (1=1"), it can only narrow the rows the
-    other filters selected, never widen them behind the manifest's back.
+    --where is one expression (checked: it cannot close a parenthesis it did not
+    open, end the statement or comment the rest out), applied in its own outer
+    query, so it can only narrow the rows the other filters selected, never
+    widen them behind the manifest's back.
     """
     source = f"(SELECT * FROM {view} v{where})"
     if user_where and user_where.strip():
-        source = f"(SELECT * FROM {source} v WHERE ({user_where}))"
+        source = f"(SELECT * FROM {source} v WHERE ({check_condition(user_where)}))"
     return source
 
 
@@ -723,24 +752,16 @@ def _iso_case(conn: Connection) -> str:
 @contextmanager
 def _rows(database: Database, options: ExportOptions) -> Iterator[tuple[list[str], Iterator[Any]]]:
     """Run the export query read-only and yield its columns and a streaming row iterator."""
+    if database.dialect == "postgresql":
+        with _pg_guarded(database, options) as (guard, parsed, names):
+            yield names, readonly.stream_rows(guard.cur, parsed.runnable)
+        return
     with database.engine.connect() as conn:
         try:
-            if database.dialect == "postgresql":
-                conn.begin()
-                # Before any query, so nothing in --where can make the transaction writable.
-                conn.exec_driver_sql("SET TRANSACTION READ ONLY")
             statement, params, columns = build_query(conn, options, database.dialect)
             raw = conn.connection.dbapi_connection
             assert raw is not None
-            cursor: Any
-            if database.dialect == "postgresql":
-                # psycopg's pyformat: literal % in the SQL (user --where, LIKE) must double.
-                statement = statement.replace("%", "%%")
-                statement = re.sub(r":(xp_\d+)\b", r"%(\1)s", statement)
-                cursor = raw.cursor(name="events_export")  # server-side: flat memory
-                cursor.itersize = PG_FETCH_ROWS  # type: ignore[attr-defined]
-            else:
-                cursor = raw.cursor()
+            cursor: Any = raw.cursor()
             cursor.execute(statement, params)
             try:
                 yield columns, iter(cursor)
@@ -748,10 +769,38 @@ def _rows(database: Database, options: ExportOptions) -> Iterator[tuple[list[str
                 cursor.close()
         except (sqlite3.Error, DBAPIError) as exc:
             raise _sql_error(exc) from None
+
+
+@contextmanager
+def _pg_guarded(
+    database: Database, options: ExportOptions
+) -> Iterator[tuple[readonly.Guard, readonly.PgStatement, list[str]]]:
+    """Build the export's statement, then hold it parsed inside the reader transaction.
+
+    The look-ups behind the filters (countries, actors) run first on the plain
+    read-only connection; the statement itself runs through events.readonly
+    (one statement, rows only, the reader role).
+    """
+    with database.engine.connect() as conn:
+        try:
+            statement, params, columns = build_query(conn, options, database.dialect)
+            conn.rollback()
+            raw = conn.connection.dbapi_connection
+            assert raw is not None
+            # psycopg's pyformat: literal % in the SQL (user --where, LIKE) must double.
+            statement = re.sub(r":(xp_\d+)\b", r"%(\1)s", statement.replace("%", "%%"))
+            with readonly.reader_transaction(raw) as guard:
+                literal = readonly.literal_sql(raw, statement, params)
+                yield guard, guard.parse(literal, what="the export"), columns
+        except DBAPIError as exc:
+            raise _sql_error(exc) from None
         except Exception as exc:
             if type(exc).__module__.startswith("psycopg"):
                 raise _sql_error(exc) from None
             raise
+        finally:
+            # The session's settings were changed under the driver: never reuse it.
+            conn.invalidate()
 
 
 def _sql_error(exc: Exception) -> EventsError:
@@ -759,6 +808,15 @@ def _sql_error(exc: Exception) -> EventsError:
     lines = str(orig).strip().splitlines()
     first = lines[0] if lines else type(orig).__name__
     low = first.lower()
+    if low.startswith("not authorized"):
+        reason = take_denial()
+        if reason is not None:
+            return ReadOnlyViolation(f"refused: {reason}")
+    if getattr(orig, "sqlstate", None) == "42501":  # insufficient_privilege
+        return ReadOnlyViolation(
+            f"refused: exports run with the rights of the {readonly.READER_ROLE} role, which "
+            f"may only read the project's tables and views ({first})"
+        )
     if "read-only" in low or "readonly" in low.replace(" ", "") or "not authorized" in low:
         return ReadOnlyViolation(f"refused: exports are read-only ({first})")
     if "one statement at a time" in low:
@@ -799,10 +857,61 @@ def write_rows(
 
 
 def csv_writer(out: IO[str], fmt: str) -> Any:
-    """Return the csv writer every export uses (comma or tab, '\\n' line ends)."""
-    import csv
+    """Return the csv writer every export uses (comma or tab, '\\n' line ends).
 
-    return csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+    Every value holding a carriage return, a line feed, the delimiter or a quote is
+    quoted, as PostgreSQL's COPY does. Python's own writer (3.11) quotes only the
+    characters of its line terminator, so with '\\n' it leaves a bare '\\r' unquoted
+    and a spreadsheet starts a new row there, reading what follows as a cell of its
+    own, past formula neutralisation ("x\\r@SUM(1+1)").
+    """
+    return _QuotingWriter(out, "," if fmt == "csv" else "\t")
+
+
+class _QuotingWriter:
+    """csv.writer with '\\n' line ends that also quotes values holding a '\\r'.
+
+    A '\\n' writer formats CSV_BATCH_ROWS rows at a time into a list (C speed, one
+    string a row) and the batch's text is searched for a '\\r' (C speed too). In a
+    batch that holds one, the rows that do are formatted again by a '\\r\\n' writer,
+    which quotes values holding either character, and their line ends are put back.
+    """
+
+    def __init__(self, out: IO[str], delimiter: str) -> None:
+        import csv
+        from types import SimpleNamespace
+
+        self._out = out
+        self._lines: list[str] = []
+        self._fast = csv.writer(
+            SimpleNamespace(write=self._lines.append), delimiter=delimiter, lineterminator="\n"
+        )
+        self._careful_lines: list[str] = []
+        self._careful = csv.writer(
+            SimpleNamespace(write=self._careful_lines.append),
+            delimiter=delimiter,
+            lineterminator="\r\n",
+        )
+
+    def writerow(self, row: Iterable[Any]) -> None:
+        self.writerows((row,))
+
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        rows, lines = iter(rows), self._lines
+        while batch := list(itertools.islice(rows, CSV_BATCH_ROWS)):
+            self._fast.writerows(batch)  # one string a row in lines
+            text = "".join(lines)
+            if "\r" in text:
+                text = "".join([
+                    self._careful_line(row) if "\r" in line else line
+                    for row, line in zip(batch, lines, strict=True)
+                ])  # fmt: skip
+            lines.clear()
+            self._out.write(text)
+
+    def _careful_line(self, row: Iterable[Any]) -> str:
+        self._careful.writerow(row)
+        return self._careful_lines.pop()[:-2] + "\n"
 
 
 def _reporting(rows: Iterator[Any], progress: Callable[[int], None]) -> Iterator[Any]:
@@ -847,39 +956,30 @@ def _copy_out(
     values are the ones the query path prints (dates as text, flags as 0/1), and
     formula neutralisation is already part of the SELECT.
     """
-    with database.engine.connect() as conn:
+    with _pg_guarded(database, options) as (guard, statement, columns):
+        delimiter = "," if options.fmt == "csv" else "\t"
+        header = "true" if options.headers else "false"
+        copy_sql = (
+            f"COPY ({statement.runnable}) TO STDOUT WITH (FORMAT csv, HEADER {header}, "
+            f"DELIMITER E'{delimiter}')"
+        )
+        readonly.check_copy(guard.raw, copy_sql)
         try:
-            conn.begin()
-            conn.exec_driver_sql("SET TRANSACTION READ ONLY")
-            statement, params, columns = build_query(conn, options, database.dialect)
-            statement = re.sub(r":(xp_\d+)\b", r"%(\1)s", statement.replace("%", "%%"))
-            delimiter = "," if options.fmt == "csv" else "\t"
-            header = "true" if options.headers else "false"
-            copy_sql = (
-                f"COPY ({statement}) TO STDOUT WITH (FORMAT csv, HEADER {header}, "
-                f"DELIMITER E'{delimiter}')"
-            )
-            raw = conn.connection.dbapi_connection
-            assert raw is not None
-            pg_cursor: Any = raw.cursor()
-            try:
-                with pg_cursor as cursor:
-                    with cursor.copy(copy_sql, params) as copy:
-                        for chunk in copy:
-                            out.write(bytes(chunk).decode("utf-8"))
-                    rows = cursor.rowcount
-            except (KeyboardInterrupt, BrokenPipeError):
-                # Stop the server's COPY and drop the connection: a rollback on a
-                # connection still busy with COPY would fail with a second error.
-                raw_any: Any = raw
-                raw_any.cancel()
-                conn.invalidate()
-                raise
-        except DBAPIError as exc:
-            raise _sql_error(exc) from None
-        except Exception as exc:
-            if type(exc).__module__.startswith("psycopg"):
-                raise _sql_error(exc) from None
+            with guard.cur.copy(copy_sql) as copy:
+                # The server sends the header before the first row is computed:
+                # hold one chunk back so a failing statement writes nothing.
+                pending = None
+                for chunk in copy:
+                    if pending is not None:
+                        out.write(pending)
+                    pending = bytes(chunk).decode("utf-8")
+                if pending is not None:
+                    out.write(pending)
+            rows = guard.cur.rowcount
+        except (KeyboardInterrupt, BrokenPipeError):
+            # Stop the server's COPY: a rollback on a connection still busy with
+            # COPY would fail with a second error (the connection is dropped after).
+            guard.raw.cancel_safe()
             raise
     if progress is not None:
         progress(rows)
@@ -963,14 +1063,24 @@ def export_to_path(
     *,
     progress: Callable[[int], None] | None = None,
     manifest: bool = True,
+    overwrite: bool = False,
 ) -> ExportResult:
-    """Export to ``path`` atomically (``PATH.partial`` renamed on success) plus a manifest."""
+    """Export to ``path`` atomically (``PATH.partial`` renamed on success) plus a manifest.
+
+    An existing file (or manifest) is refused unless ``overwrite``: an export
+    path mistyped as one of the inputs would otherwise replace it without a word.
+    """
     _check(options)
     path = Path(path)
     if path.is_dir():
         raise ExportError(f"{path} is a directory: give a file name")
     if not path.parent.exists():
         raise ExportError(f"directory {path.parent} does not exist")
+    written = [path, manifest_path(path)] if manifest else [path]
+    # lexists: a dangling symlink would be replaced too.
+    existing = next((p for p in written if os.path.lexists(p)), None)
+    if existing is not None and not overwrite:
+        raise ExportError(f"{existing} exists: add --force to overwrite it, or choose another file")
     partial = path.with_name(path.name + ".partial")
     started = dt.datetime.now(dt.UTC)
     try:

@@ -400,8 +400,13 @@ def test_parallel_export_equals_one_process(runner, db: str, tmp_path: Path, mon
 
 def test_where_cannot_widen_the_other_filters(runner, filled: str) -> None:  # type: ignore[no-untyped-def]
     narrow = _export(runner, filled, "--country", "ARM", "-q")
-    escaped = _export(runner, filled, "--country", "ARM", "--where", "1=0) or (1=1", "-q")
-    assert len(escaped) <= len(narrow)
+    assert len(narrow) > 1
+    escaped = invoke(
+        runner, "--db", filled, "export", "-", "--country", "ARM", "--where", "1=0) or (1=1"
+    )
+    assert escaped.exit_code == 1
+    assert "closes a parenthesis it did not open" in escaped.stderr
+    assert escaped.stdout == ""
 
 
 @pytest.mark.parametrize(

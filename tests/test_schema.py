@@ -63,7 +63,7 @@ def test_views_have_exactly_the_contract_columns(db: str) -> None:
 def test_migrations_go_up_down_and_up_again(runner, empty_db: str) -> None:  # type: ignore[no-untyped-def]
     assert invoke(runner, "--db", empty_db, "db", "upgrade").exit_code == 0
     assert scalar(empty_db, "SELECT count(*) FROM claims_flat") == 0
-    down = invoke(runner, "--db", empty_db, "db", "downgrade", "base")
+    down = invoke(runner, "--db", empty_db, "db", "downgrade", "base", "--yes")
     assert down.exit_code == 0, down.output
     current = invoke(runner, "--db", empty_db, "db", "current")
     assert "database: (empty)" in current.stdout
@@ -156,7 +156,7 @@ def test_empty_and_unknown_revisions_name_the_fix(runner, db: str, tmp_path: Pat
 
 
 def test_downgraded_database_asks_for_upgrade(runner, db: str) -> None:  # type: ignore[no-untyped-def]
-    assert invoke(runner, "--db", db, "db", "downgrade", "base").exit_code == 0
+    assert invoke(runner, "--db", db, "db", "downgrade", "base", "--yes").exit_code == 0
     result = invoke(runner, "--db", db, "query", "select 1")
     assert result.exit_code == 1
     assert "run `events init`" in result.stderr or "events db upgrade" in result.stderr
