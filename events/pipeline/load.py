@@ -656,6 +656,9 @@ def _json_problem(exc: Exception) -> str:
     """Say in one line why the JSON parser gave up on valid-looking JSON."""
     if isinstance(exc, RecursionError):
         return "nested too deeply"
+    if "integer string conversion" in str(exc):
+        # Python's own message names an interpreter setting, which no user can act on.
+        return "a number with more than 4,300 digits"
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
