@@ -36,7 +36,14 @@ def init(obj: dict) -> None:
 
     Safe to run again: it only adds what is missing.
     """
-    result = admin.init(obj["db"])
+    result = admin.init(
+        obj["db"],
+        on_index_build=lambda path: click.echo(
+            f"building the place index in {path.parent} (once per machine and seed version, "
+            "about 30 s)",
+            err=True,
+        ),
+    )
     state = (
         "created" if result.revision_before is None
         else "upgraded" if result.revision_before != result.revision_after
@@ -47,6 +54,7 @@ def init(obj: dict) -> None:
     )
     for table, count in result.counts.items():
         click.echo(f"  {table:<14} {count:>8,}", err=True)
+    click.echo(f"  place index    {result.place_index}", err=True)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import tempfile
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,10 +21,16 @@ class InitResult:
     revision_after: str
     counts: dict[str, int]
     warnings: list[str]
+    place_index: str = ""  # what happened to the place index ("built in 26 s", "current")
 
 
-def init(db_arg: str | None) -> InitResult:
-    """Create or upgrade the schema and load the seed dictionaries (idempotent)."""
+def init(db_arg: str | None, *, on_index_build: Callable[[Path], None] | None = None) -> InitResult:
+    """Create or upgrade the schema, load the seed dictionaries, build the place index.
+
+    Idempotent. The place index (events.geoindex) is built once per machine and
+    seed version; ``on_index_build`` is called first when a build is needed
+    (it takes tens of seconds), so the CLI can say so.
+    """
     url = db.resolve_url(db_arg)
     path = db.sqlite_path(url)
     if path is not None and not path.parent.exists():
@@ -41,7 +49,30 @@ def init(db_arg: str | None) -> InitResult:
         raise db.DatabaseError(db.explain(exc, url)) from None
     finally:
         database.dispose()
-    return InitResult(url, before, db.head_revision(), counts, warnings)
+    return InitResult(
+        url, before, db.head_revision(), counts, warnings, _place_index(on_index_build)
+    )
+
+
+def _place_index(on_build: Callable[[Path], None] | None) -> str:
+    from events import geoindex
+
+    target = geoindex.index_path()
+    if target.exists():
+        return f"current ({target})"
+    if on_build is not None:
+        on_build(target)
+    started = time.perf_counter()
+    try:
+        geoindex.ensure_index(target)
+    except OSError as exc:
+        raise db.DatabaseError(
+            f"cannot write the place index to {target.parent} ({exc.strerror}): "
+            "set EVENTS_CACHE_DIR to a writable directory"
+        ) from None
+    removed = geoindex.prune_old_indexes(keep=target)
+    note = f", {removed} older one(s) removed" if removed else ""
+    return f"built in {time.perf_counter() - started:.0f} s ({target}){note}"
 
 
 def current(db_arg: str | None) -> tuple[str | None, str]:
