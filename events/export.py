@@ -8,8 +8,10 @@ so no Python code runs per cell and memory stays flat whatever the database size
 Profiles:
 
 * ``native`` -- the view's own columns (``events query "select * from claims_flat"``).
-* ``acled`` -- ACLED's column names and codes (inter codes from ``seeds/acled_inter.tsv``).
-* ``ucdp`` -- the UCDP GED columns we can fill, in UCDP's order; the others are omitted.
+* ``acled`` -- ACLED's column names and codes (inter codes from ``seeds/acled_inter.tsv``,
+  regions from ``seeds/country_regions.tsv``).
+* ``ucdp`` -- the UCDP GED columns we can fill, in UCDP's order; the others are omitted
+  (``country_id`` and ``region`` from ``seeds/country_regions.tsv``).
 """
 
 from __future__ import annotations
@@ -103,7 +105,7 @@ NATIVE_NUMERIC = frozenset({
     "claim_id", "event_id", "article_id", "sentence_index", "char_start", "char_end",
     "latitude", "longitude", "fatalities_low", "fatalities_best", "fatalities_high",
     "confidence", "negated", "num_claims", "num_articles", "num_sources",
-    "actor1_id", "actor2_id", "location_id",
+    "actor1_id", "actor2_id", "location_id", "geonames_id",
 })  # fmt: skip
 
 # Native columns whose values come from a closed vocabulary (CHECK constraints, ISO
@@ -221,6 +223,53 @@ def _inter_case(actor: str, view: str = "v") -> str:
             conds.append(f"{actor}.country <> {view}.country")
         whens.append(f"WHEN {' AND '.join(conds)} THEN {rule.inter}")
     return f"CASE {' '.join(whens)} END"
+
+
+# --- the regions and country numbers of the codebooks (seed) ---------------------------
+
+#: UCDP's five regions (the UCDP/PRIO codebook's, by Gleditsch-Ward number).
+UCDP_REGIONS = frozenset({"Africa", "Americas", "Asia", "Europe", "Middle East"})
+_REGION_NAME = re.compile(r"^[A-Z][A-Za-z ]*$")
+
+
+@dataclass(frozen=True)
+class CountryCodes:
+    """One row of seeds/country_regions.tsv: a country's place in ACLED's and UCDP's lists."""
+
+    acled_region: str | None
+    ucdp_region: str | None
+    gw_code: int | None  # Gleditsch-Ward number: UCDP's country_id
+
+
+EMPTY = CountryCodes(None, None, None)
+
+
+@functools.cache
+def country_codes() -> dict[str, CountryCodes]:
+    """Load the country -> ACLED region, UCDP region, G&W number seed once, validating it."""
+    out: dict[str, CountryCodes] = {}
+    for n, row in enumerate(read_tsv("country_regions.tsv"), start=1):
+        code, acled, ucdp, gw = (
+            row["alpha3"],
+            row["acled_region"],
+            row["ucdp_region"],
+            row["gw_code"],
+        )
+        where = f"country_regions.tsv row {n} ({code})"
+        if not re.fullmatch(r"[A-Z]{3}", code) or code in out:
+            raise SeedError(f"{where}: alpha3 must be a new ISO 3166-1 alpha-3 code")
+        if acled and not _REGION_NAME.match(acled):
+            raise SeedError(f"{where}: unexpected characters in the ACLED region {acled!r}")
+        if ucdp and ucdp not in UCDP_REGIONS:
+            raise SeedError(
+                f"{where}: UCDP region must be one of {', '.join(sorted(UCDP_REGIONS))}"
+            )
+        if gw and not (gw.isdigit() and 2 <= int(gw) <= 999):
+            raise SeedError(f"{where}: gw_code must be a Gleditsch-Ward number (2-999)")
+        out[code] = CountryCodes(acled or None, ucdp or None, int(gw) if gw else None)
+    if not out:
+        raise SeedError("country_regions.tsv has no rows: regions and country_id stay empty")
+    return out
 
 
 # --- SQL building ---------------------------------------------------------------------
@@ -359,6 +408,7 @@ def _acled_columns(sql: _Sql, level: str) -> tuple[list[_Column], list[_Column]]
         _Column("inter2", f"CASE WHEN a2.id IS NULL THEN 0 ELSE {_inter_case('a2')} END", False),
         _Column("country_name", "cn.name"),
         _Column("admin1", "v.admin1"),
+        _Column("admin2", "v.admin2"),
         _Column("location", "v.location"),
         _Column("latitude", "v.latitude", False),
         _Column("longitude", "v.longitude", False),
@@ -396,12 +446,13 @@ def _acled_columns(sql: _Sql, level: str) -> tuple[list[_Column], list[_Column]]
             "CASE WHEN q.inter2 = 7 AND q.acled_event_type IN ('Violence against civilians', "
             "'Explosions/Remote violence') THEN 'Civilian targeting' END",
         ),
-        _Column("iso", "NULL", False),  # filled in by _iso_case (needs the database)
-        _Column("region", "NULL"),
+        # iso and region: filled in by _country_columns (they need the database)
+        _Column("iso", "NULL", False),
+        _Column("region", "NULL", False),
         _Column("country", "q.country_name"),
         _Column("admin1", "q.admin1"),
-        _Column("admin2", "NULL"),
-        _Column("admin3", "NULL"),
+        _Column("admin2", "q.admin2"),
+        _Column("admin3", "NULL"),  # no place of ours is finer than admin2
         _Column("location", "q.location"),
         _Column("latitude", "q.latitude", False),
         _Column("longitude", "q.longitude", False),
@@ -471,9 +522,11 @@ def _ucdp_columns(sql: _Sql, level: str) -> tuple[list[_Column], list[_Column]]:
         _Column("location", "v.location"),
         _Column("where_description", where_desc),
         _Column("admin1", "v.admin1"),
+        _Column("admin2", "v.admin2"),
         _Column("latitude", "v.latitude", False),
         _Column("longitude", "v.longitude", False),
         _Column("country_name", "cn.name"),
+        _Column("country_code", "v.country"),
         _Column("f_low", "v.fatalities_low", False),
         _Column("f_best", "v.fatalities_best", False),
         _Column("f_high", "v.fatalities_high", False),
@@ -497,6 +550,7 @@ def _ucdp_columns(sql: _Sql, level: str) -> tuple[list[_Column], list[_Column]]:
         _Column("where_coordinates", "q.location"),
         _Column("where_description", "q.where_description"),
         _Column("adm_1", "q.admin1"),
+        _Column("adm_2", "q.admin2"),
         _Column("latitude", "q.latitude", False),
         _Column("longitude", "q.longitude", False),
         _Column(
@@ -508,6 +562,9 @@ def _ucdp_columns(sql: _Sql, level: str) -> tuple[list[_Column], list[_Column]]:
             + " || ')' END",
         ),
         _Column("country", "q.country_name"),
+        # country_id and region: filled in by _country_columns (they need the database)
+        _Column("country_id", "NULL", False),
+        _Column("region", "NULL", False),
         _Column("date_prec", date_prec, False),
         _Column("date_start", "q.date_start"),
         _Column("date_end", "COALESCE(q.date_end, q.date_start)"),
@@ -688,9 +745,10 @@ def build_query(
 
     if options.profile == "acled":
         inner, outer = _acled_columns(sql, level)
-        outer = [_Column("iso", _iso_case(conn), False) if c.name == "iso" else c for c in outer]
+        outer = _country_columns(conn, outer, {"iso": "iso", "region": "acled_region"})
     elif options.profile == "ucdp":
         inner, outer = _ucdp_columns(sql, level)
+        outer = _country_columns(conn, outer, {"country_id": "gw_code", "region": "ucdp_region"})
     else:
         raise ExportError(f"unknown profile {options.profile!r}: use one of {', '.join(PROFILES)}")
     base = "claims" if level == "claims" else "events"
@@ -731,19 +789,32 @@ def _render(column: _Column, neutralise: bool, sql: _Sql) -> str:
     return f"{expr} AS {column.name}"
 
 
-def _iso_case(conn: Connection) -> str:
-    """Return a CASE mapping the countries present to ISO 3166 numeric codes (ACLED's iso)."""
+def _country_columns(conn: Connection, outer: list[_Column], fill: dict[str, str]) -> list[_Column]:
+    """Give the columns named in ``fill`` a CASE over the row's country (``q.country_code``).
+
+    ``fill`` maps a column to what it holds: ``iso`` (ISO 3166 numeric, from
+    pycountry), or a field of :class:`CountryCodes`. Only the countries present
+    in ``locations`` are listed, so the CASE stays short.
+    """
     import pycountry
 
     present = conn.execute(
-        text("SELECT DISTINCT country FROM locations WHERE country IS NOT NULL")
+        text("SELECT DISTINCT country FROM locations WHERE country IS NOT NULL ORDER BY 1")
     ).scalars()
-    mapping = {}
+    mappings: dict[str, dict[str, Any]] = {what: {} for what in fill.values()}
+    seed = country_codes()
     for code in present:
         country = pycountry.countries.get(alpha_3=code)
-        if country is not None:
-            mapping[code] = int(country.numeric)
-    return _map_case("q.country_code", mapping) if mapping else "NULL"
+        known = seed.get(code)
+        values = {"iso": int(country.numeric) if country else None, **asdict(known or EMPTY)}
+        for what, mapping in mappings.items():
+            if values[what] is not None:
+                mapping[code] = values[what]
+    cases = {
+        name: _map_case("q.country_code", mappings[what]) if mappings[what] else "NULL"
+        for name, what in fill.items()
+    }
+    return [_Column(c.name, cases[c.name], False) if c.name in cases else c for c in outer]
 
 
 # --- running and writing --------------------------------------------------------------

@@ -183,6 +183,10 @@ class Location(Base):
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
     precision: Mapped[str] = mapped_column(String(8))
+    # Migration 0004: the second-order division (district, raion, LGA) and, for a
+    # place taken from GeoNames, its id (indexed: the way to join other GeoNames data).
+    admin2: Mapped[str | None]
+    geonames_id: Mapped[int | None] = mapped_column(Integer, index=True)
 
 
 class EventType(Base):
@@ -284,6 +288,9 @@ class Claim(_Coded, Base):
     trigger_end: Mapped[int | None]
     date_text: Mapped[str | None]
     location_text: Mapped[str | None]
+    # Why the place was chosen among its readings ("article country SOM"), for
+    # `events show`; per claim, since one name resolves differently by context (0004).
+    location_evidence: Mapped[str | None]
     claimant_id: Mapped[int | None] = mapped_column(
         ForeignKey("actors.id", ondelete="SET NULL"), index=True
     )

@@ -15,7 +15,19 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Date, Integer, Table, and_, bindparam, insert, or_, select, update
+from sqlalchemy import (
+    Date,
+    Integer,
+    String,
+    Table,
+    and_,
+    bindparam,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from events import EXTRACTOR_VERSION
@@ -45,6 +57,18 @@ _SET_PARENT = (
     update(_ACTORS)
     .where(_ACTORS.c.id == bindparam("child"), _ACTORS.c.parent_id.is_(None))
     .values(parent_id=bindparam("parent"))
+)
+_LOCATIONS = cast(Table, Location.__table__)
+# A place stored before its admin2 or GeoNames id was known (before revision 0004,
+# or by an older places stage) gets them from a later mention; a stored value is
+# never replaced, so the first reading of a place stays its reading.
+_FILL_PLACE = (
+    update(_LOCATIONS)
+    .where(_LOCATIONS.c.id == bindparam("row_id"))
+    .values(
+        admin2=func.coalesce(_LOCATIONS.c.admin2, bindparam("new_admin2", type_=String)),
+        geonames_id=func.coalesce(_LOCATIONS.c.geonames_id, bindparam("new_gid", type_=Integer)),
+    )
 )
 # One compiled statement for every event look-up (see _stored_match).
 _EVENT_MATCH = (
@@ -214,26 +238,39 @@ def _actor_ids(session: Session, mentions: list[ActorMention]) -> dict[str, int]
     return ids
 
 
-def _ids_by_key(session: Session, model: Any, keys: list[str]) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for start in range(0, len(keys), 500):
-        chunk = keys[start : start + 500]
-        rows = session.execute(select(model.key, model.id).where(model.key.in_(chunk)))
-        out.update({key: id_ for key, id_ in rows})
-    return out
-
-
 def _location_ids(session: Session, places: list[PlaceMention]) -> dict[str, int]:
-    by_key = {p.key: p for p in places}
-    if not by_key:
+    """Insert unknown places, complete stored ones (see _FILL_PLACE); map key -> id."""
+    rows = {
+        p.key: {"key": p.key, "name": p.name[:255], "admin1": p.admin1, "country": p.country,
+                "latitude": p.latitude, "longitude": p.longitude, "precision": p.precision,
+                "admin2": p.admin2[:255] if p.admin2 else None, "geonames_id": p.geonames_id}
+        for p in places
+    }  # fmt: skip
+    if not rows:
         return {}
-    rows = [
-        {"key": p.key, "name": p.name[:255], "admin1": p.admin1, "country": p.country,
-         "latitude": p.latitude, "longitude": p.longitude, "precision": p.precision}
-        for p in by_key.values()
-    ]  # fmt: skip
-    insert_ignore(session, Location.__table__, rows)  # type: ignore[arg-type]
-    return _ids_by_key(session, Location, list(by_key))
+    insert_ignore(session, Location.__table__, list(rows.values()))  # type: ignore[arg-type]
+    ids: dict[str, int] = {}
+    fills: list[dict[str, Any]] = []
+    keys = sorted(rows)
+    for start in range(0, len(keys), 500):
+        stored = session.execute(
+            select(Location.key, Location.id, Location.admin2, Location.geonames_id).where(
+                Location.key.in_(keys[start : start + 500])
+            )
+        )
+        for key, id_, admin2, geonames_id in stored:
+            ids[key] = id_
+            new = rows[key]
+            if (admin2 is None and new["admin2"]) or (
+                geonames_id is None and new["geonames_id"] is not None
+            ):
+                fills.append(
+                    {"row_id": id_, "new_admin2": new["admin2"], "new_gid": new["geonames_id"]}
+                )
+    if fills:
+        # In id order, so two writers completing the same places cannot deadlock.
+        session.execute(_FILL_PLACE, sorted(fills, key=lambda f: f["row_id"]))
+    return ids
 
 
 def principal_actors(claim: ClaimData, ids: dict[str, int]) -> tuple[int | None, int | None]:
@@ -278,6 +315,7 @@ def _claim_row(
         "actor2_id": actor2,
         "location_id": place_ids.get(claim.place.key) if claim.place else None,
         "location_text": claim.place.text[:255] if claim.place else None,
+        "location_evidence": _evidence(claim.place),
         "fatalities_low": claim.fatalities_low,
         "fatalities_best": claim.fatalities_best,
         "fatalities_high": claim.fatalities_high,
@@ -292,6 +330,11 @@ def _claim_row(
         "rule": claim.rule[:128] if claim.rule else None,
         "extractor_version": EXTRACTOR_VERSION,
     }
+
+
+def _evidence(place: PlaceMention | None) -> str | None:
+    """Return why the claim's place was chosen, cut to its column (255 characters)."""
+    return place.evidence[:255] if place is not None and place.evidence else None
 
 
 def _claim_actor_rows(claim_id: int, claim: ClaimData, ids: dict[str, int]) -> list[dict[str, Any]]:

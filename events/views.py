@@ -17,6 +17,9 @@ CLAIMS_FLAT_COLUMNS: tuple[str, ...] = (
     # beyond the contract: when the claimant spoke, denial flag, headline, and the
     # ids behind actor1/actor2/location (indexed: filters on them are fast)
     "claim_date", "negated", "article_title", "actor1_id", "actor2_id", "location_id",
+    # added by migration 0004, at the end so every older column keeps its position:
+    # the place's second-order division and GeoNames id, and why the place was chosen
+    "admin2", "geonames_id", "location_evidence",
 )  # fmt: skip
 
 EVENTS_FLAT_COLUMNS: tuple[str, ...] = (
@@ -28,6 +31,8 @@ EVENTS_FLAT_COLUMNS: tuple[str, ...] = (
     "num_claims", "num_articles", "num_sources", "first_reported", "status",
     # beyond the contract: the ids behind actor1/actor2/location
     "actor1_id", "actor2_id", "location_id",
+    # added by migration 0004, at the end (older columns keep their positions)
+    "admin2", "geonames_id",
 )  # fmt: skip
 
 VIEWS = {"claims_flat": CLAIMS_FLAT_COLUMNS, "events_flat": EVENTS_FLAT_COLUMNS}

@@ -42,8 +42,9 @@ def _fill(db_arg: str) -> None:
                 key="ARM:CVL", name="Civilians (Armenia)", kind="population", country="ARM",
                 sector="CVL", origin="extracted").returning(Actor.id)).scalar_one()  # fmt: skip
             spot = s.execute(insert(Location).values(
-                key="test:spot", name="Test Spot", admin1="Somewhere", country="ARM",
-                latitude=39.8, longitude=-0.5, precision="point").returning(Location.id)
+                key="test:spot", name="Test Spot", admin1="Somewhere", admin2="Spot District",
+                country="ARM", latitude=39.8, longitude=-0.5, precision="point",
+                geonames_id=123).returning(Location.id)
             ).scalar_one()  # fmt: skip
             src = [s.execute(insert(Source).values(name=n).returning(Source.id)).scalar_one()
                    for n in ("Wire One", "Wire Two")]  # fmt: skip
@@ -203,6 +204,12 @@ def test_acled_profile_uses_the_codebook_columns_and_codes(runner, filled: str, 
         "1",
     )
     assert (battle["geo_precision"], battle["fatalities"]) == ("1", "12")
+    assert (battle["admin1"], battle["admin2"], battle["admin3"]) == (
+        "Somewhere",
+        "Spot District",
+        "",
+    )
+    assert battle["region"] == "Caucasus and Central Asia"  # ACLED's region of Armenia
     civilians = next(r for r in body if r["actor2"] == "Civilians (Armenia)")
     assert civilians["inter2"] == "7"
     alone = next(r for r in body if r["actor2"] == "")
@@ -225,6 +232,9 @@ def test_ucdp_profile_columns_are_ucdp_ged_names_in_order(runner, filled: str, l
         "2020-09-27",
     ) * 2 + ("1",)
     assert (battle["where_prec"], battle["best"], battle["country"]) == ("1", "12", "Armenia")
+    # UCDP's country_id is the Gleditsch-Ward number; Armenia (371) is in its Europe.
+    assert (battle["country_id"], battle["region"]) == ("371", "Europe")
+    assert (battle["adm_1"], battle["adm_2"]) == ("Somewhere", "Spot District")
     assert battle["geom_wkt"] == "POINT (-0.5 39.8)"
     assert battle["source_office"] == "Wire One" and battle["source_headline"] == "Headline 0"
 
@@ -237,6 +247,29 @@ def test_ucdp_profile_columns_are_ucdp_ged_names_in_order(runner, filled: str, l
         ucdp = next(csv.reader(fh))
     assert set(header) <= set(ucdp)
     assert header == [c for c in ucdp if c in header], "columns must keep UCDP's order"
+
+
+def test_country_regions_seed_agrees_with_the_ucdp_sample() -> None:
+    from events.export import country_codes
+
+    codes = country_codes()
+    by_number = {c.gw_code: (code, c) for code, c in codes.items() if c.gw_code}
+    assert len(by_number) == sum(1 for c in codes.values() if c.gw_code), "one country a number"
+    assert {c.ucdp_region for c in codes.values()} - {None} == {
+        "Africa", "Americas", "Asia", "Europe", "Middle East"}  # fmt: skip
+    assert codes["ARM"].acled_region == "Caucasus and Central Asia"
+    assert (codes["SRB"].gw_code, codes["YEM"].gw_code) == (345, 678)  # as UCDP codes them
+    sample = SHARED_DATA / "ucdp-ged-sample" / "ucdpged_sample1000.csv"
+    if not sample.exists():
+        pytest.skip(f"{sample} not found: the UCDP GED sample lives in ../shared")
+    with sample.open(encoding="utf-8", newline="") as fh:
+        seen = {
+            (int(float(r["country_id"])), r["region"], r["country"]) for r in csv.DictReader(fh)
+        }
+    assert len(seen) > 40
+    for number, region, country in seen:
+        assert number in by_number, f"{country} ({number}) missing from country_regions.tsv"
+        assert by_number[number][1].ucdp_region == region, country
 
 
 # --- formula neutralisation -------------------------------------------------------------

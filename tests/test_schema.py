@@ -28,18 +28,39 @@ CONTRACT_EVENTS = (
     "geo_precision fatalities_low fatalities_best fatalities_high num_claims num_articles "
     "num_sources first_reported status"
 ).split()
+# The views as revisions 0001-0003 made them: later revisions only append, so
+# every column here keeps its position (a notebook's row[31] stays admin1).
+CLAIMS_0003 = (
+    *CONTRACT_CLAIMS,
+    *"claim_date negated article_title actor1_id actor2_id location_id".split(),
+)
+EVENTS_0003 = (*CONTRACT_EVENTS, "actor1_id", "actor2_id", "location_id")
 
 
 def counts(runner, db_arg: str) -> dict[str, int]:  # type: ignore[no-untyped-def]
     result = invoke(runner, "--db", db_arg, "init")
     assert result.exit_code == 0, result.output
+    # "  table   1,234" lines; other lines (the place index's state ...) are not counts
     rows = [line.split() for line in result.stderr.splitlines()[1:]]
-    return {name: int(n.replace(",", "")) for name, n in rows}
+    return {
+        row[0]: int(row[1].replace(",", ""))
+        for row in rows
+        if len(row) == 2 and row[1].replace(",", "").isdigit()
+    }
 
 
 def test_contract_columns_are_all_in_the_views() -> None:
     assert CLAIMS_FLAT_COLUMNS[: len(CONTRACT_CLAIMS)] == tuple(CONTRACT_CLAIMS)
     assert EVENTS_FLAT_COLUMNS[: len(CONTRACT_EVENTS)] == tuple(CONTRACT_EVENTS)
+
+
+def test_later_columns_are_appended_after_the_older_ones() -> None:
+    assert CLAIMS_FLAT_COLUMNS[: len(CLAIMS_0003)] == CLAIMS_0003
+    assert EVENTS_FLAT_COLUMNS[: len(EVENTS_0003)] == EVENTS_0003
+    # 0004: the place's admin2 and GeoNames id (DESIGN.md names both), and on
+    # claims why the place was chosen.
+    assert CLAIMS_FLAT_COLUMNS[len(CLAIMS_0003) :] == ("admin2", "geonames_id", "location_evidence")
+    assert EVENTS_FLAT_COLUMNS[len(EVENTS_0003) :] == ("admin2", "geonames_id")
 
 
 def test_init_twice_changes_nothing(runner, empty_db: str) -> None:  # type: ignore[no-untyped-def]
@@ -60,9 +81,27 @@ def test_views_have_exactly_the_contract_columns(db: str) -> None:
     engine.dispose()
 
 
+def view_columns(db_arg: str) -> dict[str, tuple[str, ...]]:
+    engine = dblib.make_engine(dblib.resolve_url(db_arg))
+    try:
+        with engine.connect() as conn:
+            return {
+                view: tuple(conn.execute(text(f"SELECT * FROM {view} WHERE 1 = 0")).keys())
+                for view in VIEWS
+            }
+    finally:
+        engine.dispose()
+
+
 def test_migrations_go_up_down_and_up_again(runner, empty_db: str) -> None:  # type: ignore[no-untyped-def]
     assert invoke(runner, "--db", empty_db, "db", "upgrade").exit_code == 0
     assert scalar(empty_db, "SELECT count(*) FROM claims_flat") == 0
+    assert view_columns(empty_db) == VIEWS
+    down = invoke(runner, "--db", empty_db, "db", "downgrade", "0003_article_text_hash", "--yes")
+    assert down.exit_code == 0, down.output
+    assert view_columns(empty_db) == {"claims_flat": CLAIMS_0003, "events_flat": EVENTS_0003}
+    assert invoke(runner, "--db", empty_db, "db", "upgrade").exit_code == 0
+    assert view_columns(empty_db) == VIEWS
     down = invoke(runner, "--db", empty_db, "db", "downgrade", "base", "--yes")
     assert down.exit_code == 0, down.output
     current = invoke(runner, "--db", empty_db, "db", "current")

@@ -86,6 +86,9 @@ class PlaceMention:
     latitude: float | None = None
     longitude: float | None = None
     precision: GeoPrecision = "unknown"
+    admin2: str | None = None  # second-order division (district, raion, LGA)
+    geonames_id: int | None = None  # GeoNames id when the place came from GeoNames
+    evidence: str = ""  # why this reading won ("article country SOM", "admin1 named next to it")
 
 
 @dataclass
