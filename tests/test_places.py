@@ -1,24 +1,20 @@
-"""The places stage: locative cues, curated regions, disambiguation, speed."""
+"""The places stage: locative cues, curated regions, disambiguation, one index lookup."""
 
 from __future__ import annotations
 
 import datetime as dt
 import importlib.util
-import time
 from pathlib import Path
 
 import pytest
 
-from events import gazetteer
+from events.pipeline import places
 from events.pipeline.actors import find_actors
 from events.pipeline.doc import Document, PlaceMention, Sentence
 from events.pipeline.places import find_places
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 SEED_ARTICLE = SHARED / "seed" / "southfront-2020-10-turkey-karabakh.txt"
-
-#: The CLI builds the place automaton on every run; keep it interactive.
-MAX_BUILD_SECONDS = 2.0
 
 
 def places_of(*sentences: str) -> list[PlaceMention]:
@@ -86,13 +82,29 @@ def test_small_town_named_like_a_word_needs_a_cue() -> None:
     assert places_of("Most residents fled.") == []
 
 
-def test_place_automaton_builds_fast() -> None:
-    gazetteer.place_matcher.cache_clear()
-    started = time.perf_counter()
-    matcher = gazetteer.place_matcher()
-    elapsed = time.perf_counter() - started
-    assert matcher.size > 30_000
-    assert elapsed < MAX_BUILD_SECONDS, f"place gazetteer took {elapsed:.2f} s to build"
+def test_all_candidates_of_a_document_are_looked_up_in_one_batch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The places stage asks the place index once per document, whatever its length."""
+    index = places._index()
+    calls: list[int] = []
+    real = index.lookup_many
+
+    def counting(texts):  # type: ignore[no-untyped-def]
+        texts = list(texts)
+        calls.append(len(texts))
+        return real(texts)
+
+    monkeypatch.setattr(index, "lookup_many", counting)
+    monkeypatch.setattr(index, "lookup", lambda text: pytest.fail(f"single lookup of {text!r}"))
+    found = places_of(
+        "Gunmen attacked Bama in Borno state.",
+        "Fighting also spread to Gwoza and Damboa.",
+        "The governor visited Maiduguri on Monday.",
+    )
+    assert len(calls) == 1 and calls[0] > 3
+    assert {p.name for p in found} >= {"Bama", "Borno State", "Gwoza", "Damboa", "Maiduguri"}
+    assert all(p.key and p.evidence for p in found)
 
 
 @pytest.fixture(scope="module")

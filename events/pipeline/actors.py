@@ -11,7 +11,9 @@ finds every alias; then, in this order:
    ``<ISO>:<sector>``; alone ("militants") a generic actor keyed by the sector;
 3. **the rest** -- country names, demonyms and capitals used as metonyms, and
    named organisations. A country or capital right after a locative cue ("in
-   Moscow") is a place, not an actor, and is left to the places stage.
+   Moscow"), in a dateline ("MOGADISHU (Reuters) -") or a capital used as a
+   modifier ("a Mogadishu hotel", "Kabul airport") is a place, not an actor,
+   and is left to the places stage.
 
 Then, per document: persons without a country take the nearest preceding
 country of their paragraph (rule ``person-context``), and later bare surnames
@@ -33,8 +35,10 @@ from events.gazetteer import (
     Title,
     actor_matcher,
     country_by_code,
+    dateline,
     has_locative_cue,
     lookup_title,
+    place_word_pattern,
     slug,
     title_pattern,
 )
@@ -256,6 +260,9 @@ _MODIFIER_TYPES = frozenset({"country", "adjective", "named"})
 _AGENT_OF = re.compile(r"\s+(?:in|of|from)\s+(?:the\s+)?", re.IGNORECASE)
 _OF_BEFORE = re.compile(r"\bof\s+(?:the\s+)?$", re.IGNORECASE)
 _CHAIN_SEP = re.compile(r"\s*(?:,|and|,\s*and|&)\s*")
+#: A determiner before a capital makes it a modifier ("a Mogadishu hotel", "the Kabul airport").
+_DETERMINER_BEFORE = re.compile(r"(?:^|\s)(?:a|an|the|this|that)\s+$", re.IGNORECASE)
+_LOWER_WORD_AFTER = re.compile(r"\s+[a-z]")
 
 
 @dataclass
@@ -303,7 +310,7 @@ def _sentence_actors(sentence: Sentence, located: list[str] | None = None) -> li
     for i, m in enumerate(matches):
         if i in consumed:
             continue
-        mention = _plain_mention(sentence, m)
+        mention = _plain_mention(sentence, m, matches[i + 1] if i + 1 < len(matches) else None)
         if mention is not None:
             out.append(mention)
         elif located is not None and m.best.type in ("country", "capital") and m.best.country:
@@ -322,11 +329,15 @@ def _mention(sentence: Sentence, start: int, end: int, **fields: object) -> Acto
     )
 
 
-def _plain_mention(sentence: Sentence, m: Match) -> ActorMention | None:
+def _plain_mention(sentence: Sentence, m: Match, following: Match | None) -> ActorMention | None:
     """Turn a lone dictionary hit into a mention (None for a place use or a bare agent)."""
     e = m.best
     if e.type in ("country", "capital") and has_locative_cue(sentence.text, m.start):
         return None  # "meeting in Moscow": a place, not the Russian state
+    if e.type in ("country", "capital") and _in_dateline(sentence, m):
+        return None  # "MOGADISHU (Reuters) -": where the report was filed
+    if e.type == "capital" and _place_modifier(sentence, m, following):
+        return None  # "a Mogadishu hotel", "Kabul airport": a city, not a government
     if e.type == "capital" and _OF_BEFORE.search(sentence.text[max(0, m.start - 12) : m.start]):
         return None  # "districts of Khartoum", "the outskirts of Kabul": a city, not a government
     if e.type == "agent":
@@ -347,6 +358,36 @@ def _plain_mention(sentence: Sentence, m: Match) -> ActorMention | None:
         )
     rule = {"country": "alias", "capital": "metonym", "adjective": "demonym"}[e.type]
     return _state(sentence, m.start, m.end, e.country or e.key, rule)
+
+
+def _in_dateline(sentence: Sentence, m: Match) -> bool:
+    """Return True for a name in the dateline opening the body ("KABUL, Afghanistan --")."""
+    if sentence.section != "body" or sentence.start != 0:
+        return False
+    spans = dateline(sentence.text)
+    if spans is None:
+        return False
+    return any(s is not None and s[0] <= m.start and m.end <= s[1] for s in spans)
+
+
+def _place_modifier(sentence: Sentence, m: Match, following: Match | None) -> bool:
+    """Return True for a capital that qualifies the noun after it ("the Kabul airport").
+
+    A lower-case facility word of ``place_words.tsv`` after it ("Kabul airport"), or a determiner
+    before it and a lower-case word after it ("a Mogadishu hotel"), unless that word is an
+    agent noun: "the Kabul government" is the Afghan state.
+    """
+    text = sentence.text
+    facility = place_word_pattern("facility").match(text, m.end + 1)
+    if facility and text[m.end : m.end + 1] == " " and facility.group().islower():
+        return True  # "Baghdad University" is an institution's name, "Kabul airport" a place
+    if not _DETERMINER_BEFORE.search(text[max(0, m.start - 6) : m.start]):
+        return False
+    if not _LOWER_WORD_AFTER.match(text, m.end):
+        return False
+    if following is None or following.best.type != "agent":
+        return True
+    return bool(text[m.end : following.start].strip())
 
 
 def _state(sentence: Sentence, start: int, end: int, code: str, rule: str) -> ActorMention:

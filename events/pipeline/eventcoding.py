@@ -25,11 +25,12 @@ import dataclasses
 import functools
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from events.dates import DateInterval, interval_of, ongoing_interval
 from events.errors import SeedError
-from events.pipeline.actors import ABROAD_QUALIFIER
+from events.pipeline.actors import ABROAD_QUALIFIER, ARTICLE_CONTEXT_MIN_SHARE
 from events.pipeline.claims import (
     HEDGING_KINDS,
     CueMatch,
@@ -48,6 +49,7 @@ from events.pipeline.doc import (
     RoleFiller,
     Sentence,
 )
+from events.pipeline.places import apposition_gap, country_place, distance_reference
 from events.pipeline.runner import stage
 from events.seeds import read_tsv
 
@@ -683,16 +685,53 @@ def _in_frame(s: _Sent, date: DateMention | None) -> bool:
 
 
 def pick_place(s: _Sent, trig: TriggerMatch) -> PlaceMention | None:
-    """Return the place of the event: after the trigger with a locative, else the nearest."""
-    places = [p for p in s.places if not _modifies_agent(s, p)]
-    after = [
+    """Return the place of the event: after the trigger with a locative, else the nearest one
+    after a locative, else the nearest.
+
+    Not the place of the event: a place word qualifying an agent ("Western governments"), the
+    origin of a distance ("a town 40 km north of Mogadishu"), a unit named after a place in it
+    ("Goni village, Gwoza district, Borno state" is Goni) and the dateline ("KABUL (Reuters) -"
+    says where the report was filed; it gives a claim without a place its country).
+    """
+    places = [
         p
-        for p in places
-        if p.start >= trig.end and _LOCATIVE.search(s.text(trig.end, p.start)[-20:])
+        for p in s.places
+        if not _modifies_agent(s, p) and not _distance_origin(s, p) and not _holds_place(s, p)
+    ]
+    own = [p for p in places if not _in_dateline(s, p)]
+    after = [
+        p for p in own if p.start >= trig.end and _LOCATIVE.search(s.text(trig.end, p.start)[-20:])
     ]
     if after:
         return min(after, key=lambda p: p.start)
-    return _nearest(places, trig.start)
+    # a place after a locative is where something happened; a bare one may qualify a person
+    # ("a Nangarhar provincial official said")
+    located = [p for p in own if _LOCATIVE.search(s.text(s.sent.start, p.start)[-20:])]
+    return _nearest(located or own, trig.start)
+
+
+#: Geographic precisions from the finest; a unit named after a finer place holds it.
+_PRECISION_RANK = {"point": 0, "admin2": 1, "admin1": 2, "region": 3, "country": 4, "unknown": 5}
+
+
+def _distance_origin(s: _Sent, place: PlaceMention) -> bool:
+    return distance_reference(s.text(s.sent.start, place.start))
+
+
+def _holds_place(s: _Sent, place: PlaceMention) -> bool:
+    """Return True for a unit named right after a finer place of its country ("X, Y province")."""
+    rank = _PRECISION_RANK.get(place.precision, 5)
+    return any(
+        q.end <= place.start
+        and q.country == place.country
+        and _PRECISION_RANK.get(q.precision, 5) < rank
+        and apposition_gap(s.text(q.end, place.start))
+        for q in s.places
+    )
+
+
+def _in_dateline(s: _Sent, place: PlaceMention) -> bool:
+    return place.evidence.startswith("cue: dateline")
 
 
 def _modifies_agent(s: _Sent, place: PlaceMention) -> bool:
@@ -1253,6 +1292,7 @@ def code_events(doc: Document) -> None:
     )
     history: list[Claim] = []
     speech_dates: dict[str, DateMention] = {}
+    geo = _ArticleGeography(doc)
     for sent in doc.sentences:
         if sent.section == "comment" and not doc.include_comments:
             continue
@@ -1272,10 +1312,82 @@ def code_events(doc: Document) -> None:
         )
         claims = code_sentence(s)
         _discourse(doc, s, claims, history, speech_dates)
-        history.extend(_weigh_bare(claims))
+        kept = _weigh_bare(claims)
+        for claim in kept:
+            if claim.place is None:
+                claim.place = geo.country_of(s, claim)
+        history.extend(kept)
         if att.claimant is not None and att.claim_date is not None:
             speech_dates[att.claimant.key] = att.claim_date
     doc.claims = history
+
+
+class _ArticleGeography:
+    """Where an article is, for claims that name no place: their country (geo_precision country).
+
+    In this order: a place of the claim's own sentence that is not the event's (the origin of
+    a distance, a unit); the countries of the claim's actors ("Somali soldiers", "the Nigerian
+    army") -- but when the article's places (its dateline, else the country most of its places
+    lie in) point to one country, an actor from elsewhere does not move the event there
+    ("Turkish drones struck ..." in a report from Syria); then the dateline's country, the
+    country of most places, the country of most actors.
+    """
+
+    def __init__(self, doc: Document) -> None:
+        self.dateline = next(
+            (p for p in doc.places if p.country and p.evidence.startswith("cue: dateline")), None
+        )
+        self.place_country = _dominant(p.country for p in doc.places)
+        self.actor_country = _dominant(
+            a.country for a in doc.actors if a.sector not in NONSTATE_SECTORS | {"MED"}
+        )
+        self.article = (self.dateline.country if self.dateline else None) or self.place_country
+
+    def country_of(self, s: _Sent, claim: Claim) -> PlaceMention | None:
+        """Return a country-level place for ``claim``, with the evidence it comes from."""
+        spare = {
+            p.country
+            for p in s.places
+            if p.country and not _modifies_agent(s, p) and not _in_dateline(s, p)
+        }
+        if len(spare) == 1:
+            p = next(p for p in s.places if p.country in spare)
+            return country_place(spare.pop(), f"country of {p.text} in the sentence", s.sent, p)
+        actors = [
+            a
+            for role in ("target", "source")
+            for a in claim.actors(role)  # type: ignore[arg-type]
+            if a.country and a.sector not in NONSTATE_SECTORS
+        ]
+        if self.article:
+            same = next((a for a in actors if a.country == self.article), None)
+            if same is not None:
+                return country_place(
+                    self.article, f"country of the actor {same.text}", s.sent, same
+                )
+            if self.dateline is not None and self.dateline.country == self.article:
+                return country_place(self.article, "the dateline's country", s.sent, self.dateline)
+            return country_place(self.article, "the country of the article's places", s.sent)
+        if actors:
+            first = actors[0]
+            return country_place(
+                first.country or "", f"country of the actor {first.text}", s.sent, first
+            )
+        if self.actor_country:
+            return country_place(self.actor_country, "the country of the article's actors", s.sent)
+        return None
+
+
+def _dominant(countries: Iterable[str | None]) -> str | None:
+    """Return the country most mentions name, if it has a clear majority (see actors stage)."""
+    counts: dict[str, int] = {}
+    for c in countries:
+        if c:
+            counts[c] = counts.get(c, 0) + 1
+    if not counts:
+        return None
+    code, n = max(counts.items(), key=lambda kv: kv[1])
+    return code if n / sum(counts.values()) >= ARTICLE_CONTEXT_MIN_SHARE else None
 
 
 def _weigh_bare(claims: list[Claim]) -> list[Claim]:
