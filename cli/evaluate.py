@@ -16,6 +16,7 @@ from events.evaluate import DATASETS, default_data_dir, evaluate
 Examples:
   events eval wikiwars
   events eval plover-gsr --table
+  events eval ucdp --table
   events eval plover-gsr --data ../shared/data --limit 50""",
 )
 @click.argument("dataset", type=click.Choice(DATASETS))
@@ -31,8 +32,11 @@ def eval_command(dataset: str, data_dir: Path | None, limit: int | None, fmt: st
                  headers: bool) -> None:  # fmt: skip
     """Print per-field precision, recall, F1 and accuracy on DATASET.
 
-    plover-gsr scores event type and actor coding; wikiwars scores date
-    recognition and normalisation. No database is needed.
+    plover-gsr scores event type, actor coding and event location; ucdp
+    scores place, admin1, country, date, deaths and sides of UCDP GED events
+    read from their headlines (all rows, and with_claim: rows where the
+    pipeline found an event); wikiwars scores date recognition and
+    normalisation. No database is needed.
     """
     data_dir = data_dir or default_data_dir()
     if not data_dir.is_dir():

@@ -12,10 +12,12 @@ from events.evaluate.plover import (
     _codes,
     _sectors,
     evaluate,
+    gold_location,
     gold_type,
+    place_right,
     predicted_codes,
 )
-from events.pipeline.doc import ActorMention
+from events.pipeline.doc import ActorMention, PlaceMention
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 FLOORS = Path(__file__).with_name("eval_floors.json")
@@ -42,6 +44,30 @@ def test_predicted_codes_include_nonstate_sectors() -> None:
     assert predicted_codes([un, usa]) == {"IGO", "USA"}
 
 
+def test_gold_location_takes_the_country_code_or_a_country_name() -> None:
+    geneva = {"eventLoc": {"name": "Geneva", "country code": "CH"}}
+    assert gold_location(geneva) == ("Geneva", frozenset({"CHE"}))
+    assert gold_location({"eventLoc": {"name": "Britain"}}) == ("Britain", frozenset({"GBR"}))
+    assert gold_location({"eventLoc": {"name": "Gorazde"}}) == ("Gorazde", frozenset())
+    assert gold_location({"text": "no location"}) is None
+
+
+def _place(name: str, country: str, precision: str = "point", text: str | None = None):  # type: ignore[no-untyped-def]
+    return PlaceMention(0, 1, text or name, 0, f"t:{name}", name, country, precision=precision)  # type: ignore[arg-type]
+
+
+def test_place_is_the_gold_name_in_the_gold_country() -> None:
+    assert place_right(_place("Tripoli", "LBN"), "Tripoli", frozenset({"LBN"}))
+    assert not place_right(_place("Tripoli", "LBY"), "Tripoli", frozenset({"LBN"}))
+    assert place_right(_place("Herat", "AFG"), "province of Herat", frozenset())
+    assert place_right(_place("Kathmandu", "NPL", text="Khatmandu"), "Khatmandu", frozenset())
+    # A gold country is matched by the country however the pipeline names it.
+    bih = _place("Bosnia and Herzegovina", "BIH", "country")
+    assert place_right(bih, "Bosnia", frozenset({"BIH"}))
+    assert not place_right(_place("Sarajevo", "BIH"), "Bosnia", frozenset({"BIH"}))
+    assert not place_right(None, "Kabul", frozenset())
+
+
 @pytest.fixture(scope="module")
 def report():  # type: ignore[no-untyped-def]
     if not GOLD.is_file():
@@ -50,7 +76,15 @@ def report():  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize(
-    "field", ["event_type", "source.country", "target.country", "source.sector"]
+    "field",
+    [
+        "event_type",
+        "source.country",
+        "target.country",
+        "source.sector",
+        "location.place",
+        "location.country",
+    ],
 )
 def test_plover_scores_stay_above_their_floors(report, field: str) -> None:  # type: ignore[no-untyped-def]
     floors = json.loads(FLOORS.read_text(encoding="utf-8"))["plover-gsr"]
@@ -62,3 +96,5 @@ def test_plover_scores_stay_above_their_floors(report, field: str) -> None:  # t
 
 def test_every_gold_record_is_scored(report) -> None:  # type: ignore[no-untyped-def]
     assert report.scores["event_type"].total == 322
+    assert report.scores["location.place"].total == 48  # the records with an eventLoc
+    assert report.scores["location.country"].total == 23  # with a code or a country's name

@@ -72,7 +72,7 @@ class Report:
         return self.scores.setdefault(name, Score(name))
 
 
-DATASETS = ("plover-gsr", "wikiwars")
+DATASETS = ("plover-gsr", "ucdp", "wikiwars")
 
 
 def default_data_dir() -> Path:
@@ -91,6 +91,10 @@ def evaluate(dataset: str, data_dir: Path | None = None, limit: int | None = Non
         from events.evaluate import plover
 
         return plover.evaluate(data_dir, limit)
+    if dataset == "ucdp":
+        from events.evaluate import ucdp
+
+        return ucdp.evaluate(data_dir, limit)
     if dataset == "wikiwars":
         from events.evaluate import wikiwars
 

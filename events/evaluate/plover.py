@@ -1,4 +1,4 @@
-"""Score event typing and actor coding against the PLOVER gold standard records.
+"""Score event typing, actor coding and location against the PLOVER gold standard records.
 
 The gold file (``plover-gsr/PLOVER_GSR_CAMEO.json``, Open Event Data Alliance, CC BY-SA 4.0) holds
 322 English sentences adapted from the CAMEO manual, each with one gold event type and its
@@ -12,6 +12,15 @@ Fields:
 * ``source.country``  the top claim's source actors include one with a gold source code
 * ``target.country``  the same for targets (records with a gold target only)
 * ``source.sector``   the top claim's source actors include one with the gold primary sector
+* ``location.place``  the top claim's place is the gold event location (``eventLoc``, 48 records):
+                      the same name (resolved or as written, compared by
+                      :func:`events.evaluate.match.name_key`, so "province of Herat" = "Herat"),
+                      or -- for a gold name that is a country ("Bosnia") -- that country; and in
+                      the gold country when there is one
+* ``location.country`` the top claim's place is in the gold country: the record's alpha-2
+                      ``country code`` (4 records), else the location's name when it names a
+                      country ("Iraq", "Britain"); records locating a city without a code carry
+                      no country gold
 
 The gold file predates the current PLOVER names; older labels are mapped (DEMAND -> REQUEST,
 DISAPPROVE and INVESTIGATE -> ACCUSE, FIGHT -> ASSAULT) and so are its few non-ISO codes.
@@ -28,7 +37,8 @@ from typing import Any
 
 from events.errors import EventsError
 from events.evaluate import Report
-from events.pipeline.doc import ActorMention, Claim, Document
+from events.evaluate.match import alpha3, country_codes, same_name, top_claim
+from events.pipeline.doc import ActorMention, Claim, Document, PlaceMention
 
 log = logging.getLogger(__name__)
 
@@ -99,13 +109,6 @@ def predicted_codes(actors: list[ActorMention]) -> set[str]:
     return out
 
 
-def top_claim(doc: Document) -> Claim | None:
-    """Return the highest-confidence claim (the earliest among ties), or None."""
-    if not doc.claims:
-        return None
-    return max(doc.claims, key=lambda c: (c.confidence, -c.trigger_start))
-
-
 def _published(record: dict[str, Any]) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(record.get("date")))
@@ -141,6 +144,7 @@ def evaluate(data_dir: Path, limit: int | None = None) -> Report:
                 report.score(f"event_type:{predicted}").fp += 1
             confusion[(gold, predicted)] = confusion.get((gold, predicted), 0) + 1
         _score_actors(report, record, claim)
+        _score_location(report, record, claim.place if claim is not None else None)
     worst = sorted(confusion.items(), key=lambda kv: -kv[1])[:8]
     report.notes.append(
         "most frequent confusions (gold -> predicted): "
@@ -171,6 +175,39 @@ def _score_actors(report: Report, record: dict[str, Any], claim: Claim | None) -
         score.correct += bool(gold_sec & predicted)
 
 
+def gold_location(record: dict[str, Any]) -> tuple[str, frozenset[str]] | None:
+    """Return the record's gold event location: its name and its country codes (may be empty)."""
+    loc = record.get("eventLoc")
+    if not isinstance(loc, dict) or not str(loc.get("name") or "").strip():
+        return None
+    name = str(loc["name"]).strip()
+    code = alpha3(str(loc.get("country code") or ""))
+    return name, frozenset({code}) if code else country_codes(name)
+
+
+def place_right(place: PlaceMention | None, name: str, countries: frozenset[str]) -> bool:
+    """Return True when ``place`` is the gold location ``name`` (in ``countries``, if known)."""
+    if place is None or (countries and place.country not in countries):
+        return False
+    if same_name(place.name, name) or same_name(place.text, name):
+        return True
+    return bool(country_codes(name)) and place.precision == "country"
+
+
+def _score_location(report: Report, record: dict[str, Any], place: PlaceMention | None) -> None:
+    gold = gold_location(record)
+    if gold is None:
+        return
+    name, countries = gold
+    score = report.score("location.place")
+    score.total += 1
+    score.correct += place_right(place, name, countries)
+    if countries:
+        score = report.score("location.country")
+        score.total += 1
+        score.correct += place is not None and place.country in countries
+
+
 def main() -> None:  # pragma: no cover - a convenience for `python -m events.evaluate.plover`
     """Print the figures for the shared data folder."""
     import sys
@@ -179,7 +216,14 @@ def main() -> None:  # pragma: no cover - a convenience for `python -m events.ev
 
     limit = int(sys.argv[1]) if len(sys.argv) > 1 else None
     report = evaluate(default_data_dir(), limit)
-    for name in ("event_type", "source.country", "target.country", "source.sector"):
+    for name in (
+        "event_type",
+        "source.country",
+        "target.country",
+        "source.sector",
+        "location.place",
+        "location.country",
+    ):
         s = report.scores.get(name)
         if s is not None:
             print(f"{name:16} accuracy {s.accuracy:.3f}  ({s.correct}/{s.total})")

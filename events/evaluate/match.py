@@ -1,0 +1,162 @@
+"""Compare predictions with gold: countries by name, place names, distances, the top claim.
+
+Shared by the evaluators. Everything here reads the pipeline's public document objects
+(:class:`~events.pipeline.doc.Claim`, its ``place`` and actors) and the place-name match key
+:func:`events.geoindex.fold`, nothing of the stages' internals, so that a rewrite of a stage
+changes the scores and not the harness.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+
+from events.pipeline.doc import ActorMention, Claim, Document
+from events.seeds import read_tsv, split_multi
+
+#: Words that say what kind of unit or spot a name is, not which: "Idlib governorate" and
+#: "Idlib" are one name, so are "province of Herat", "Khalsa city (area of)" and "Khalsa".
+#: Dropped from both sides before names are compared (folded spelling, see :func:`name_key`).
+TYPE_WORDS = frozenset(
+    """
+    governorate governorates province provinces district districts region regions state
+    department prefecture county municipality municipal oblast raion rayon krai kray
+    republic division territory subdistrict nahiya tehsil village villages city town
+    area vicinity outskirts countryside camp of the in near at around between outside
+    ouside and
+    """.split()
+)
+#: The Arabic article, kept apart by fold ("al rami"), written or not ("Rami").
+ARTICLES = frozenset({"al"})
+
+#: Actor kinds and sectors that are the state: what "Government of X" stands for in UCDP.
+STATE_KINDS = frozenset(
+    {"state", "government", "military", "police", "legislature", "judiciary", "intelligence"}
+)
+STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "LEG", "JUD", "SPY"})
+
+
+def top_claim(doc: Document) -> Claim | None:
+    """Return the highest-confidence claim (the earliest among ties), or None."""
+    if not doc.claims:
+        return None
+    return max(doc.claims, key=lambda c: (c.confidence, -c.sentence_index, -c.trigger_start))
+
+
+def principal_actors(claim: Claim | None) -> tuple[ActorMention | None, ActorMention | None]:
+    """Return (actor1, actor2) of a claim: the first source and the first other target.
+
+    With no target but several sources (a clash between sides) the second source is actor2,
+    as in ACLED -- the rule the store uses for a claim's principal actors.
+    """
+    if claim is None:
+        return None, None
+    sources, targets = claim.actors("source"), claim.actors("target")
+    actor1 = sources[0] if sources else None
+    key1 = actor1.key if actor1 is not None else None
+    if targets:
+        return actor1, next((t for t in targets if t.key != key1), targets[0])
+    others = [s for s in sources if s.key != key1]
+    return actor1, others[0] if others else None
+
+
+def _fold(name: str) -> str:
+    from events.geoindex import fold  # the one place-name key of the project
+
+    return fold(name)
+
+
+@functools.cache
+def folded(words: frozenset[str]) -> frozenset[str]:
+    """Return a word list spelled like folded names (fold spells "town" "tovn")."""
+    return frozenset(_fold(w) for w in words)
+
+
+def name_key(name: str | None) -> str:
+    """Return the comparison key of a place name: folded, without type words and article."""
+    if not name:
+        return ""
+    dropped = folded(TYPE_WORDS | ARTICLES)
+    return " ".join(w for w in _fold(name).split() if w not in dropped)
+
+
+def same_name(a: str | None, b: str | None) -> bool:
+    """Return True when two place names are one name (see :func:`name_key`)."""
+    key = name_key(a)
+    return bool(key) and key == name_key(b)
+
+
+@functools.cache
+def _crosswalk() -> dict[str, frozenset[str]]:
+    return {
+        _country_key(row["ucdp_name"]): frozenset(split_multi(row["alpha3"]))
+        for row in read_tsv("ucdp_countries.tsv")
+    }
+
+
+@functools.cache
+def _country_aliases() -> dict[str, str]:
+    """Return the names and aliases of ``seeds/countries.tsv`` (short names: "Britain")."""
+    out: dict[str, str] = {}
+    for row in read_tsv("countries.tsv"):
+        for name in [row["name"], *split_multi(row["aliases"])]:
+            out.setdefault(_country_key(name), row["alpha3"])
+    return out
+
+
+def _country_key(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+@functools.cache
+def country_codes(name: str) -> frozenset[str]:
+    """Return the ISO alpha-3 codes a country name stands for (empty when unknown).
+
+    ``seeds/ucdp_countries.tsv`` first (UCDP's names: "DR Congo (Zaire)"; a name may stand for
+    several states, "Serbia (Yugoslavia)"), then pycountry, then the names and aliases of
+    ``seeds/countries.tsv``.
+    """
+    import pycountry
+
+    key = _country_key(name)
+    if not key:
+        return frozenset()
+    if key in _crosswalk():
+        return _crosswalk()[key]
+    try:
+        return frozenset({pycountry.countries.lookup(name.strip()).alpha_3})
+    except LookupError:
+        pass
+    code = _country_aliases().get(key)
+    return frozenset({code}) if code else frozenset()
+
+
+def alpha3(alpha2: str) -> str | None:
+    """Return the alpha-3 code of an ISO alpha-2 code, or None."""
+    import pycountry
+
+    country = pycountry.countries.get(alpha_2=alpha2.strip().upper())
+    return country.alpha_3 if country is not None else None
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Return the great-circle distance in kilometres (haversine, mean Earth radius)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+
+
+_GOVERNMENT = re.compile(r"^\s*government\s+of\s+(?:the\s+)?(.+?)\s*$", re.IGNORECASE)
+
+
+def government_of(side: str) -> frozenset[str]:
+    """Return the country codes of a UCDP "Government of X" side (empty for other sides)."""
+    m = _GOVERNMENT.match(side)
+    return country_codes(m.group(1)) if m else frozenset()
+
+
+def is_state(actor: ActorMention) -> bool:
+    """Return True for an actor that is a state or one of its agencies."""
+    return actor.kind in STATE_KINDS or actor.sector in STATE_SECTORS
