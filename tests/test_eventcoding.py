@@ -15,7 +15,9 @@ from test_claims import make_doc
 
 from events.pipeline.claims import attribute
 from events.pipeline.doc import Claim, Document
-from events.pipeline.eventcoding import code_events, fatalities, find_triggers
+from events.pipeline.eventcoding import code_events
+from events.pipeline.tolls import fatalities
+from events.pipeline.triggers import find_triggers
 
 
 def coded(body: str) -> Document:

@@ -26,9 +26,9 @@ from sqlalchemy import text
 from events import db as dblib
 from events.dates import interval_of, normalise, shift
 from events.ingest import extract, warm_up
-from events.pipeline.eventcoding import MAX_PLAUSIBLE_FATALITIES, fatalities
 from events.pipeline.load import Overrides, load_bytes
 from events.pipeline.segment import PIECE_CHARS, split_sentences
+from events.pipeline.tolls import MAX_PLAUSIBLE_FATALITIES, fatalities
 from tests.conftest import invoke, scalar
 
 GOOD = "Police arrested ten protesters in Minsk on 5 May 2021, witnesses said."

@@ -22,19 +22,16 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import functools
 import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from events.dates import DateInterval, interval_of, ongoing_interval
-from events.errors import SeedError
 from events.pipeline.actors import ABROAD_QUALIFIER, ARTICLE_CONTEXT_MIN_SHARE
 from events.pipeline.claims import (
     HEDGING_KINDS,
     CueMatch,
-    PhraseIndex,
     find_cues,
     inside_actor,
     strongest,
@@ -51,14 +48,20 @@ from events.pipeline.doc import (
 )
 from events.pipeline.places import apposition_gap, country_place, distance_reference
 from events.pipeline.runner import stage
-from events.seeds import read_tsv
+from events.pipeline.tolls import (
+    Figure,
+    fatalities,
+    number_lexicon,
+)
+from events.pipeline.triggers import (
+    Trigger,
+    TriggerMatch,
+    find_triggers,
+    trigger_lexicon,
+)
 
 log = logging.getLogger(__name__)
 
-PLOVER_TYPES = (
-    "ACCUSE AGREE AID ASSAULT COERCE CONCEDE CONSULT COOPERATE MOBILIZE PROTEST REJECT "
-    "REQUEST RETREAT SANCTION SUPPORT THREATEN"
-).split()
 #: Verbal event types: the speaker is the source when the sentence names no other subject.
 VERBAL_TYPES = frozenset(
     {"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "REQUEST", "ACCUSE", "REJECT", "THREATEN"}
@@ -97,13 +100,6 @@ DEONTIC_GAP_WORDS = 1
 #: Words between a speaker and a trigger that make the reporting verb the event's own verb
 #: ("X declared a state of siege": "declared a").
 SPEAKER_VERB_WORDS = 2
-#: Words between a figure and a death word ("hundreds from both sides have been killed").
-FATALITY_WINDOW_WORDS = 8
-#: Largest death figure taken as one. The Second World War, the deadliest conflict on record,
-#: killed some 70-85 million people; a larger number beside a death word is a misreading (an
-#: id, a sum of money, a typo) and is no figure at all. The bound also keeps every figure
-#: inside the 32-bit INTEGER columns of PostgreSQL, so both engines store the same claims.
-MAX_PLAUSIBLE_FATALITIES = 100_000_000
 #: Confidence features, summed and clipped to [0, 1]. Chosen so that a specific trigger with
 #: both roles and a date (0.85) outranks a generic one-word trigger with a source only (0.55).
 CONF_BASE = 0.35
@@ -180,258 +176,6 @@ _PARTICIPLE_IRREGULAR = frozenset(
     "shot slain struck fought met sworn hit seized taken retaken overtaken beaten hurt sent "
     "freed held brought caught thrown blown burnt burned stolen".split()
 )
-
-
-# ---------------------------------------------------------------------------------------------
-# Trigger lexicon
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Trigger:
-    """One pattern of ``seeds/triggers.tsv``."""
-
-    pattern: str
-    event_type: str
-    mode: str
-    voice: str
-    words: int  # tokens in the pattern: multiword patterns are more specific
-    generic: bool
-
-    @property
-    def rule(self) -> str:
-        lemma = self.pattern.replace(" ... ", " ").split("/")[0].rstrip("=")
-        return f"trigger:{lemma}/{self.event_type}"
-
-
-@dataclass(frozen=True)
-class TriggerMatch:
-    """A trigger found in a section container."""
-
-    trigger: Trigger
-    start: int
-    end: int
-    text: str
-
-
-@dataclass(frozen=True)
-class _TriggerLexicon:
-    triggers: tuple[Trigger, ...]
-    index: PhraseIndex
-
-
-_VOICES = {"", "reciprocal", "theme", "undergoer", "control", "deontic", "allege"}
-
-
-@functools.cache
-def trigger_lexicon() -> _TriggerLexicon:
-    """Load ``seeds/triggers.tsv`` once and index its patterns by first word."""
-    triggers: list[Trigger] = []
-    for row in read_tsv("triggers.tsv"):
-        if row["event_type"] not in PLOVER_TYPES:
-            raise SeedError(f"triggers.tsv: unknown event type {row['event_type']!r}")
-        if row["voice_hint"] not in _VOICES:
-            raise SeedError(f"triggers.tsv: unknown voice_hint {row['voice_hint']!r}")
-        generic = "low specificity" in row["notes"]
-        for pattern in row["pattern"].split("|"):
-            pattern = pattern.strip()
-            if pattern:
-                words = len([t for t in pattern.split() if t != "..."])
-                triggers.append(
-                    Trigger(
-                        pattern, row["event_type"], row["mode"], row["voice_hint"], words, generic
-                    )
-                )
-    # Longer patterns first where patterns share a first word ("launch ... attack" over "launch").
-    priority = [-1000 * t.words - len(t.pattern) for t in triggers]
-    index = PhraseIndex.build([t.pattern for t in triggers], inflect=True, priority=priority)
-    log.debug("loaded %d trigger patterns", len(triggers))
-    return _TriggerLexicon(tuple(triggers), index)
-
-
-def find_triggers(text: str, offset: int = 0) -> list[TriggerMatch]:
-    """Return the triggers in ``text`` (non-overlapping, leftmost-longest by pattern order)."""
-    lex = trigger_lexicon()
-    return [
-        TriggerMatch(lex.triggers[i], m.start() + offset, m.end() + offset, m.group())
-        for i, m in lex.index.finditer(text)
-    ]
-
-
-# ---------------------------------------------------------------------------------------------
-# Quantities (fatalities)
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Figure:
-    """A reported quantity with ACLED-style bounds; ``None`` bounds are not stated."""
-
-    low: int | None
-    best: int | None
-    high: int | None
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
-class _Numbers:
-    numbers: dict[str, int]
-    scales: dict[str, int]
-    vague: dict[str, tuple[int | None, int | None, int | None]]
-    modifiers: dict[str, str]
-    regex: re.Pattern[str]
-
-
-def _int_or_none(cell: str) -> int | None:
-    return int(cell) if cell.strip() else None
-
-
-@functools.cache
-def number_lexicon() -> _Numbers:
-    """Load ``seeds/numbers.tsv`` and compile the figure regex."""
-    numbers: dict[str, int] = {}
-    scales: dict[str, int] = {}
-    vague: dict[str, tuple[int | None, int | None, int | None]] = {}
-    modifiers: dict[str, str] = {}
-    for row in read_tsv("numbers.tsv"):
-        phrase, kind = row["phrase"].lower(), row["kind"]
-        if kind == "number":
-            numbers[phrase] = int(row["value"])
-        elif kind == "scale":
-            scales[phrase] = int(row["value"])
-        elif kind == "vague":
-            vague[phrase] = (
-                _int_or_none(row["low"]),
-                _int_or_none(row["best"]),
-                _int_or_none(row["high"]),
-            )
-        elif kind == "modifier":
-            modifiers[phrase] = row["value"]
-        else:
-            raise SeedError(f"numbers.tsv: unknown kind {kind!r} for {phrase!r}")
-
-    def alt(words: list[str]) -> str:
-        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) or r"(?!x)x"
-
-    digits = r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?"
-    core = (
-        rf"(?P<vague>(?:{alt(list(vague))})(?:\s+of\s+(?:{alt(list(scales))})s)?)"
-        rf"|(?P<num>(?:{digits}|{alt(list(numbers))})(?:[\s-]+(?:{alt(list(scales))}))?)"
-    )
-    regex = re.compile(
-        rf"(?<![\w.,])(?:(?P<mod>{alt(list(modifiers))})\s+)?(?:{core})(?![\w])", re.IGNORECASE
-    )
-    return _Numbers(numbers, scales, vague, modifiers, regex)
-
-
-def _value(text: str, lex: _Numbers) -> int | None:
-    text = text.lower().strip()
-    parts = re.split(r"[\s-]+", text)
-    scale = 1
-    if len(parts) > 1 and parts[-1] in lex.scales:
-        scale = lex.scales[parts[-1]]
-        text = " ".join(parts[:-1])
-    if text in lex.numbers:
-        return lex.numbers[text] * scale
-    digits = text.replace(",", "")
-    try:
-        # Whole numbers exactly: a float turns 26 nines into 1e26 and 400 digits into inf.
-        return int(digits) * scale if digits.isdigit() else int(float(digits) * scale)
-    except (ValueError, OverflowError):  # beyond int()'s 4,300 digits, or inf
-        return None
-
-
-def parse_figure(m: re.Match[str], lex: _Numbers | None = None) -> Figure | None:
-    """Turn one match of the figure regex into bounds (ACLED's conservative convention)."""
-    lex = lex or number_lexicon()
-    effect = lex.modifiers.get((m.group("mod") or "").lower(), "exact")
-    if m.group("vague"):
-        words = m.group("vague").lower().split()
-        low, best, high = lex.vague.get(" ".join(words), (None, None, None))
-        if len(words) >= 3 and words[-2] == "of":  # "hundreds of thousands"
-            base = lex.vague.get(words[0], (None, None, None))
-            mult = lex.scales.get(words[-1].rstrip("s"), 1)
-            low, best, high = (
-                None if v is None else (v + 1) * mult - 1 if i == 2 else v * mult
-                for i, v in enumerate(base)
-            )
-        if effect == "at_least" or effect == "more_than":
-            best, high = None, None
-        return Figure(low, best, high, m.start(), m.end())
-    n = _value(m.group("num"), lex)
-    if n is None:
-        return None
-    if effect == "at_least":
-        return Figure(n, None, None, m.start(), m.end())
-    if effect == "more_than":
-        return Figure(n + 1, None, None, m.start(), m.end())
-    if effect == "up_to":
-        return Figure(None, None, n, m.start(), m.end())
-    if effect == "fewer_than":
-        return Figure(None, None, max(n - 1, 0), m.start(), m.end())
-    if effect == "about":
-        return Figure(None, n, None, m.start(), m.end())
-    return Figure(n, n, n, m.start(), m.end())
-
-
-_DEATH = re.compile(
-    r"\b(?:kill(?:s|ed|ing)?|dead|deaths?|died|dies|dying|fatalit(?:y|ies)|casualt(?:y|ies)|lives|"
-    r"bodies|perished|death toll|toll|massacred|slain|executed|murdered)\b",
-    re.I,
-)
-
-
-_INJURY = re.compile(r"^\s*(?:\S+\s+){0,1}?(?:wounded|injured|hurt)\b", re.I)
-
-
-def fatalities(text: str) -> Figure | None:
-    """Return the death figure of a sentence: the figure nearest a death word, if close enough."""
-    deaths = [m for m in _DEATH.finditer(text)]
-    if not deaths:
-        return None
-    lex = number_lexicon()
-    best: tuple[int, Figure] | None = None
-    for m in lex.regex.finditer(text):
-        fig = parse_figure(m, lex)
-        if fig is None or _looks_like_year_or_date(text, m) or _INJURY.match(text[m.end() :]):
-            continue
-        for d in deaths:
-            lo, hi = (m.end(), d.start()) if m.end() <= d.start() else (d.end(), m.start())
-            # A figure before its death word is the usual order ("17 soldiers were killed"); one
-            # after it ("killed and dozens wounded") costs a word more.
-            dist = len(re.findall(r"\S+", text[lo:hi])) + (0 if m.end() <= d.start() else 1)
-            if dist <= FATALITY_WINDOW_WORDS and (best is None or dist < best[0]):
-                best = (dist, fig)
-    if best is None or _implausible(best[1]):
-        return None  # an absurd toll is no toll, not a reason to take the next number
-    return best[1]
-
-
-def _implausible(fig: Figure) -> bool:
-    return any(
-        v is not None and v > MAX_PLAUSIBLE_FATALITIES for v in (fig.low, fig.best, fig.high)
-    )
-
-
-def _looks_like_year_or_date(text: str, m: re.Match[str]) -> bool:
-    token = m.group("num") or ""
-    if re.fullmatch(r"1[89]\d\d|20\d\d", token):
-        return True
-    around = text[max(0, m.start() - 12) : m.end() + 12]
-    return (
-        bool(_MONTH_BEFORE.search(text[max(0, m.start() - 12) : m.start()]))
-        or bool(_MONTH_AFTER.match(text, m.end()))  # "on 3 May": a day, not a toll
-        or "%" in around[len(around) // 2 :][:3]
-    )
-
-
-_MONTH = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|"
-    r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
-)
-_MONTH_BEFORE = re.compile(_MONTH + r"\.?\s*$")
-_MONTH_AFTER = re.compile(r"(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"\b")
 
 
 # ---------------------------------------------------------------------------------------------

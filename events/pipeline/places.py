@@ -734,7 +734,7 @@ def _object_of(sentence: Sentence, start: int) -> str:
 
 @functools.lru_cache(maxsize=64)
 def _triggers(text: str) -> list[Any]:
-    from events.pipeline.eventcoding import find_triggers  # noqa: PLC0415 - eventcoding imports us
+    from events.pipeline.triggers import find_triggers  # noqa: PLC0415 - triggers loads claims
 
     return find_triggers(text)
 
