@@ -855,3 +855,45 @@ def _coreference(doc: Document, mentions: list[ActorMention]) -> list[ActorMenti
                 )
             )
     return out
+
+
+# --------------------------------------------------------------------------
+# Crowds
+# --------------------------------------------------------------------------
+
+#: The sector of the crowd agent words ("protesters", "rioters" in seeds/agents.tsv: ACLED inter
+#: 6, or 5 in a riot). Students or residents who march are civilians in the actor table; their
+#: protest gives them inter 6 through seeds/acled_inter.tsv.
+CROWD_SECTOR = "OPP"
+
+
+def is_crowd(actor: ActorMention) -> bool:
+    """Return True for a crowd actor: protesters, demonstrators, rioters, strikers."""
+    return actor.sector == CROWD_SECTOR and actor.kind == "population"
+
+
+#: The population agent ("civilians" in seeds/agents.tsv): people named by a demonym.
+POPULATION_SECTOR = "CVL"
+POPULATION_LABEL = "Civilians"
+
+
+def population_of(actor: ActorMention) -> ActorMention:
+    """Return the people a demonym names when they act as a crowd, else the actor unchanged.
+
+    "Thousands of Iraqi Kurds demonstrated", "Palestinians shunned work": the demonym names
+    people, not the state; they are the population of that country (a crowd when they protest).
+    "Nigeria protested" names the state and stays one.
+    """
+    if actor.kind != "state" or actor.rule != "demonym":
+        return actor
+    code = actor.country or actor.key
+    return replace(
+        actor,
+        key=f"{code}:{POPULATION_SECTOR}",
+        name=f"{POPULATION_LABEL} ({actor.name})",
+        kind="population",
+        country=code,
+        sector=POPULATION_SECTOR,
+        parent_key=code,
+        rule="demonym+population",
+    )

@@ -72,8 +72,25 @@ def infer_published(body: str, today: dt.date | None = None) -> dt.date | None:
     return max(past) if past else None
 
 
+def _without_captions(body: str, spans: list[tuple[int, int]]) -> str:
+    """Blank the photo captions out of ``body`` (offsets kept): a caption's date is the photo's.
+
+    "Troops in Gao, 12 March 2019 (AFP)" under a 2020 report must not become its anchor.
+    """
+    if not spans or not isinstance(body, str):
+        return body
+    chars = list(body)
+    for start, end in spans:
+        for i in range(max(0, start), min(end, len(chars))):
+            if chars[i] != "\n":
+                chars[i] = " "
+    return "".join(chars)
+
+
 @stage(
-    "anchor", requires=("body",), assigns=("published", "published_precision", "published_inferred")
+    "anchor",
+    requires=("body", "caption_spans"),
+    assigns=("published", "published_precision", "published_inferred"),
 )
 def anchor(doc: Document) -> None:
     """Set the publication date: given, else inferred from the text (flagged), else unknown."""
@@ -84,7 +101,7 @@ def anchor(doc: Document) -> None:
         if doc.published.year in (dt.MINYEAR, dt.MAXYEAR):
             doc.warnings.append(WARN_EDGE.format(date=doc.published.isoformat()))
         return
-    inferred = infer_published(doc.body)
+    inferred = infer_published(_without_captions(doc.body, doc.caption_spans))
     if inferred is not None:
         doc.published = inferred
         doc.published_precision = "day"

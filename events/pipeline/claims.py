@@ -12,6 +12,7 @@ The phrase compiler here is shared with the trigger lexicon of :mod:`events.pipe
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import re
@@ -214,6 +215,7 @@ class Cue:
     speaker: str  # before, after, inside, object, none
     demand: str  # "", yes, negated
     estimate: bool = False  # a prediction by someone else, not the agent's intention
+    observation: bool = False  # "the SMM recorded 12 explosions on Monday": the date is the event's
 
 
 @dataclass(frozen=True)
@@ -250,9 +252,16 @@ def cue_lexicon() -> _Lexicon:
         if row["modality"] and row["modality"] not in MODALITY_RANK:
             raise SeedError(f"cues.tsv: unknown modality {row['modality']!r}")
         estimate = "estimate" in row["notes"]
+        observation = "observation" in row["notes"]
         cues.append(
             Cue(
-                row["cue"], kind, row["modality"], row["speaker"] or "none", row["demand"], estimate
+                row["cue"],
+                kind,
+                row["modality"],
+                row["speaker"] or "none",
+                row["demand"],
+                estimate,
+                observation,
             )
         )
     # Longer phrases first so "in a statement released" wins over "in a statement".
@@ -331,9 +340,52 @@ def speaker_before(
         gap = text[a.end - base : cue_start - base]
         if re.search(r"[.;:!?\"“”]", gap):
             continue
+        if a.kind == "person" and _APPOSITION.match(gap):
+            # "Captain Ahmed Idow, a military officer, said": the person speaks, not "military".
+            return a
         if len(_words(gap)) <= SPEAKER_MAX_GAP_WORDS:
             candidates.append(a)
     return _prefer(candidates, cue_start, before=True)
+
+
+#: An apposition between a speaker and the verb: ", a military officer," / ", the spokesman of X,".
+_APPOSITION = re.compile(r"^\s*,\s+(?:a|an|the|who)\b[^,.;:!?]{1,80},\s*$", re.IGNORECASE)
+#: The end of a clause the subject of "said" is coordinated with: "X condemned ... and said".
+_COORDINATED_VERB = re.compile(r"\s(?:and|but|then)\s*$", re.IGNORECASE)
+#: After an inverted speaker ("..., said the Syrian Observatory."), only a few words remain.
+INVERTED_TAIL_WORDS = 4
+
+
+def _clause_subject(
+    text: str, base: int, cue_start: int, actors: list[ActorMention]
+) -> ActorMention | None:
+    """Return the subject of a clause coordinated with the cue's ("X condemned ... and said")."""
+    head = text[: cue_start - base]
+    clause_start = max(head.rfind(ch) for ch in '.;:!?"“”') + 1
+    first = [a for a in actors if clause_start <= a.start - base and a.end <= cue_start]
+    if not first:
+        return None
+    subject = min(first, key=lambda a: (a.start, -(a.end - a.start)))
+    before = text[clause_start : subject.start - base]
+    if len(_words(before)) > 2 or not _can_speak(subject) or subject.kind == "population":
+        return None
+    # The subject of "said" is ellipted in the second conjunct: the speaker stands for it at the
+    # verb, as a copy placed there. The mention itself stays the agent of its own clause
+    # ("Arafat defended Iraq and Libya ... and said"), so the event coder keeps its roles.
+    return dataclasses.replace(subject, start=cue_start, end=cue_start)
+
+
+def _inverted_speaker(
+    text: str, base: int, cue_end: int, actors: list[ActorMention]
+) -> ActorMention | None:
+    """Return X of "..., said X." when X ends the clause (else X is the subject of what follows)."""
+    found = speaker_after(text, base, cue_end, actors)
+    if found is None:
+        return None
+    tail = re.split(r"[,.;:!?]", text[found.end - base :], maxsplit=1)[0]
+    if len(_words(tail)) > INVERTED_TAIL_WORDS or re.match(r"\s+(?:that|had|has|was|were)\b", tail):
+        return None
+    return found
 
 
 def speaker_after(
@@ -363,9 +415,64 @@ def _capitalised_before(text: str, base: int, cue_start: int) -> str | None:
     if not m:
         return None
     name = m.group(1)
-    if name.split()[-1].lower() in PRONOUN_SPEAKERS or len(name) < 3:
+    if name.split()[-1].lower() in PRONOUN_SPEAKERS or len(name) < 3 or _NOT_A_NAME.match(name):
         return None
     return name
+
+
+#: Capitalised words that are dates, not speakers ("... on Sunday, said ...").
+_NOT_A_NAME = re.compile(
+    r"^(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
+    r"April|May|June|July|August|September|October|November|December|On|Last|Early|Late)\s*)+$"
+)
+
+
+#: A speaker no dictionary knows, opening the clause of its verb: "..., a provincial official
+#: said", "..., the spokesman of the Islamic Emirate said", "\"...,\" a security official said".
+_SPEAKER_PHRASE = re.compile(
+    r"(?:^|[,;:“”\"]\s*)((?:the|a|an|his|her|their|its|our|one|two|three|several|local)\s+"
+    r"[^,;:.!?“”\"]{2,60}?)\s*$",
+    re.IGNORECASE,
+)
+#: Words that show the phrase is a clause, not a speaker ("the attack that killed ...").
+_NOT_SPEAKER_WORDS = frozenset(
+    "that which who when while was were is are had has have been killed died attacked".split()
+)
+
+
+def _speaker_words(text: str, base: int, speaker: ActorMention) -> str:
+    """Return the speaker as written, with the words that qualify an agent noun.
+
+    "a security official" says more than the agent word "official" the actor was found by.
+    """
+    if speaker.kind == "person" or not base <= speaker.start <= speaker.end <= base + len(text):
+        return speaker.text
+    phrase = _noun_phrase_before(text, base, speaker.end)
+    if phrase and phrase.endswith(speaker.text) and len(phrase) > len(speaker.text):
+        return phrase
+    return speaker.text
+
+
+def _noun_phrase_before(text: str, base: int, cue_start: int) -> str | None:
+    """Return the lower-case noun phrase right before the cue when it opens its clause."""
+    m = _SPEAKER_PHRASE.search(text[: cue_start - base])
+    if m is None:
+        return None
+    phrase = m.group(1).strip()
+    words = _words(phrase)
+    if len(words) > 7 or _NOT_SPEAKER_WORDS & {w.lower() for w in words}:
+        return None
+    return phrase
+
+
+def _capitalised_after(text: str, base: int, cue_end: int) -> str | None:
+    """Return the name of an inverted speaker that is no actor ("..., said Rami Abdel Rahman")."""
+    m = re.match(
+        r"\s+((?:[A-Z][\w'’.-]+\s+){0,3}[A-Z][\w'’-]+)(?=\s*(?:[,.;]|$))", text[cue_end - base :]
+    )
+    if not m or _NOT_A_NAME.match(m.group(1)):
+        return None
+    return m.group(1)
 
 
 def _pronoun_before(text: str, base: int, cue_start: int) -> str | None:
@@ -419,18 +526,30 @@ def attribute_sentence(
             if pronoun and previous is not None and previous.claimant is not None:
                 speaker = previous.claimant
         if speaker is not None and att.claimant is None:
-            att.claimant, att.claimant_text, main = speaker, speaker.text, cue
+            att.claimant, att.claimant_text, main = (
+                speaker,
+                _speaker_words(text, base, speaker),
+                cue,
+            )
         elif (
             speaker is None and att.claimant_text is None and kind == "report" and where == "before"
         ):
-            name = _capitalised_before(text, base, cue.start)
+            name = None
+            if re.search(r"[,”\"]\s*$", text[: cue.start - base]):
+                name = _capitalised_after(text, base, cue.end)
+            name = name or _capitalised_before(text, base, cue.start)
+            name = name or _noun_phrase_before(text, base, cue.start)
             if name:
                 att.claimant_text, main = name, cue
     if main is None:
         main = next((c for c in cues if c.cue.kind in {"report", "relay"}), None)
     if main is not None:
         att.cue = main.cue.phrase
-        att.claim_date = _claim_date(main, att.claimant, dates)
+        inverted = bool(re.search(r"[,”\"]\s*$", text[: main.start - base]))
+        if not main.cue.observation:  # a monitor's observation is dated by what it saw
+            att.claim_date = _claim_date(
+                main, att.claimant, dates, inverted=inverted, text=text, base=base
+            )
     elif att.modality != "asserted":
         att.cue = next(c.cue.phrase for c in cues if c.cue.modality == att.modality)
     return att
@@ -464,21 +583,55 @@ def _resolve(
             return None, found
         return found, None
     if where == "before":
+        head = text[: cue.start - base]
+        if re.search(r"[,”\"]\s*$", head) and not _APPOSITION.search(head):
+            # Inverted order after a quote or a comma: "..., said Kalin." -- before any actor
+            # that merely ends the reported clause ("killing two soldiers, said the army").
+            inverted = _inverted_speaker(text, base, cue.end, actors)
+            if inverted is not None:
+                return inverted, None
         found = speaker_before(text, base, cue.start, actors)
-        if found is None and re.search(r"[,”\"]\s*$", text[: cue.start - base]):
-            # Inverted order after a quote or a comma: "..., said Kalin."
+        if found is None and _COORDINATED_VERB.search(head):
+            found = _clause_subject(text, base, cue.start, actors)
+        if found is None and re.search(r"[,”\"]\s*$", head):
             found = speaker_after(text, base, cue.end, actors)
         return found, None
     return None, None
 
 
+#: Between a cue and a date, words that open the reported clause: the date is then the
+#: event's ("UNAMA said nine worshippers were killed on Tuesday"), not the date of speaking.
+_REPORTED_CLAUSE = re.compile(
+    r"\b(?:that|was|were|is|are|had|has|have|been|will|would|its|their|his|her)\b"
+    r"|\b(?!(?:released|issued|published|posted)\b)\w+ed\b",
+    re.IGNORECASE,
+)
+
+
 def _claim_date(
-    cue: CueMatch, speaker: ActorMention | None, dates: list[DateMention]
+    cue: CueMatch,
+    speaker: ActorMention | None,
+    dates: list[DateMention],
+    *,
+    inverted: bool = False,
+    text: str = "",
+    base: int = 0,
 ) -> DateMention | None:
-    """Return the date of speaking: right after the cue, or right before the speaker."""
-    after = [d for d in dates if 0 <= d.start - cue.end <= CLAIM_DATE_WINDOW]
+    """Return the date of speaking: right after the cue, or right before the speaker.
+
+    In inverted order ("... killed on Sunday, said X") the date before the cue ends the
+    reported clause: it dates the event, never the saying.
+    """
+    after = [
+        d
+        for d in dates
+        if 0 <= d.start - cue.end <= CLAIM_DATE_WINDOW
+        and not (text and _REPORTED_CLAUSE.search(text[cue.end - base : d.start - base]))
+    ]
     if after:
         return min(after, key=lambda d: d.start - cue.end)
+    if inverted or (speaker is not None and speaker.start >= cue.end):
+        return None
     anchor = speaker.start if speaker is not None else cue.start
     before = [d for d in dates if 0 <= anchor - d.end <= CLAIM_DATE_WINDOW // 2]
     if before:

@@ -24,6 +24,7 @@ on odd input: an article with nothing left gets an empty body and a warning.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import logging
 import re
@@ -74,9 +75,31 @@ _VERBISH = frozenset(
 _BYLINE_STARTS = frozenset({"By", "BY", "Posted", "Published", "Updated", "Written"})
 
 LineKind = Literal[
-    "blank", "content", "donation", "banner", "widget", "comments_start", "closing", "caption"
+    "blank",
+    "content",
+    "donation",
+    "banner",
+    "widget",
+    "comments_start",
+    "closing",
+    "caption",
+    "metadata",
 ]
-_REMOVED_KINDS = frozenset({"donation", "banner", "widget", "comments_start", "closing"})
+_REMOVED_KINDS = frozenset(
+    {"donation", "banner", "widget", "comments_start", "closing", "metadata"}
+)
+
+#: A leading "key value" line of a note or a feed dump ("date 2020-02-20", "Source: AFP"): a
+#: field of the record, not the first words of the first sentence. Only the opening lines
+#: qualify; the same words further down are prose.
+_METADATA_LINE = re.compile(
+    r"(?P<key>date|published|pubdate|dateline|source|url|id|event_id|country|author)"
+    r"(?:\s*[:=]\s*|\s+(?=\S*\d))(?P<value>\S+(?:\s+\S+){0,3})",
+    re.IGNORECASE,
+)
+_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+#: Opening lines looked at for metadata.
+METADATA_MAX_LINES = 6
 _TERMINAL = ".!?…"
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*")
 _SPACES = re.compile(r"[ \t]+")
@@ -111,6 +134,7 @@ def clean(doc: Document) -> None:
     """Set the document's title, body, comments and caption spans from its raw text."""
     text, html_comments = _source_text(doc)
     lines = [_classify(line) for line in normalise(text).split("\n")]
+    _mark_metadata(doc, lines)
     body_lines, comment_lines = _split_comments(lines)
     _detect_source(doc, lines)
 
@@ -192,6 +216,25 @@ def _source_text(doc: Document) -> tuple[str, str]:
         page = extract_html(doc.raw)
         return page.text, page.comments
     return doc.raw, ""
+
+
+def _mark_metadata(doc: Document, lines: list[_Line]) -> None:
+    """Mark the leading "key value" lines as metadata; a ``date`` line is the publication date."""
+    for line in lines[:METADATA_MAX_LINES]:
+        if line.kind == "blank":
+            continue
+        m = _METADATA_LINE.fullmatch(line.text)
+        if m is None or _is_prose(line.text):
+            return
+        line.kind = "metadata"
+        day = _ISO_DAY.fullmatch(m.group("value"))
+        is_date = m.group("key").lower() in {"date", "published", "pubdate"}
+        if is_date and day is not None and doc.given_published is None:
+            try:
+                doc.given_published = dt.date(*(int(x) for x in day.groups()))
+                doc.given_published_precision = "day"
+            except ValueError:
+                pass  # "date 2020-02-30": metadata all the same, but no anchor
 
 
 def _split_comments(lines: list[_Line]) -> tuple[list[_Line], list[_Line]]:

@@ -12,6 +12,15 @@ is one of four kinds, which decides what it is anchored on:
 * ``anaphoric`` "the next day", "two days later", "that year": read from the
   last date the text mentioned (its *reference time*), else the publication date.
 
+Two shapes carry an interval of their own: a range ("between 2 and 4 May": the
+last day is parsed, the first kept aside) and a window that ends at the anchor
+("in the past week": 7 days back, week precision; "over the last three days":
+the exact span). "around 5 May" widens to the week holding the day. In news
+text an anaphor ("the next day", "two days after the strike") counts from the
+last date mentioned of any kind, "on Monday" included; a shift in apposition to
+a date ("on Sunday, a day after he was abducted") dates its own clause's event
+before that date. Captions never set the time line of the body.
+
 In the default ``news`` mode year-less and deictic expressions are anchored on
 the publication date; in ``narrative`` mode (history texts, long reports) every
 anchor-dependent expression is read from the reference time, the most recent
@@ -25,10 +34,18 @@ import datetime as dt
 import functools
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
-from events.dates import DateInterval, Prefer, coarser, interval_of, normalise, ongoing_interval
+from events.dates import (
+    DateInterval,
+    Prefer,
+    coarser,
+    interval_of,
+    normalise,
+    ongoing_interval,
+    shift,
+)
 from events.pipeline.doc import DateMention, DatePrecision, Document, Sentence
 from events.pipeline.runner import stage
 from events.seeds import read_tsv, split_multi
@@ -138,7 +155,8 @@ def candidate_regex() -> re.Pattern[str]:
     weekday = rf"(?-i:{_alt(v.weekdays)})\b"
     day = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\d,]\d)(?!\w)"
     year = r"(?:1\d{3}|20\d{2})(?![\d])"
-    mod = rf"(?:(?:{_alt(v.modifiers)})(?:\s+|-\s*|(?<=-)))?"
+    # A modifier starts a word: "Nearly 2000 labourers" holds no "early 2000".
+    mod = rf"(?:(?<![\w])(?:{_alt(v.modifiers)})(?:\s+|-\s*|(?<=-)))?"
     unit = _alt(list(v.units))
     number = rf"(?:\d{{1,3}}|{_alt(list(v.numbers))})"
     relation = _alt(list(v.relation))
@@ -146,6 +164,14 @@ def candidate_regex() -> re.Pattern[str]:
     prefix = _alt(list(v.deictic_prefix))
     deictic = _alt(list(v.deictic))
     patterns = [
+        # between 2 and 4 May / 2-4 May 2020 / from 2 to 4 May: one interval, day by day
+        rf"(?P<range>(?:\b(?:between|from)\s+)?(?:the\s+)?\b{day}\s*(?:and|[-–]|to)\s*(?:the\s+)?"
+        rf"{day}\s+(?:of\s+)?{month}(?:,?\s+(?:of\s+)?{year})?"
+        rf"|(?:\b(?:between|from)\s+)?{month}\s+{day}\s*(?:and|[-–]|to)\s*{day}\b"
+        rf"(?:,?\s+{year})?)",
+        # in the past week / over the last three days: an interval that ends at publication
+        rf"(?P<window>\b(?:in|over|during|within)\s+the\s+(?:past|last|previous)\s+"
+        rf"(?:(?:{number})\s+)?(?:{unit})\b)",
         # 2020-10-09, 9/10/2020, 09.10.2020
         r"(?P<iso>\b\d{4}-[01]\d-[0-3]\d\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{4}\b)",
         # Saturday, 27 September 2020 / the 27th of September / 27 Sept.
@@ -177,6 +203,8 @@ class Candidate:
     text: str
     kind: Kind
     query: str  # what the wrapper is given (modifiers stripped, anaphors rewritten)
+    first_day: int | None = None  # "between 2 and 4 May": the query is the last day, this the first
+    window: tuple[int, str] | None = None  # "in the past 3 days": (3, "day"), ending at the anchor
 
 
 def find_candidates(text: str) -> list[Candidate]:
@@ -231,6 +259,10 @@ def _classify(text: str, m: re.Match[str], group: str) -> Candidate | None:
                 if has_mod or _previous_word(text, start) in v.year_cues
                 else None
             )
+    if group == "range":
+        return _range_candidate(start, end, span)
+    if group == "window":
+        return _window_candidate(start, end, span)
     if group in ("iso", "dm", "md", "my"):
         if group in ("dm", "md") and not re.search(r"\b(?:1\d{3}|20\d{2})\b", core):
             return Candidate(start, end, span, "yearless", core)
@@ -243,7 +275,14 @@ def _classify(text: str, m: re.Match[str], group: str) -> Candidate | None:
     if group == "year":
         return _classify_year(text, start, end, span, core, has_mod)
     if group == "shift":
-        return _shift_candidate(start, end, span)
+        cand = _shift_candidate(start, end, span)
+        # "two days after the strike": the event named is the date's anchor, not an event of
+        # the sentence; the span takes it in so that the event coder sees it as part of the date.
+        tail = re.match(r"\s+(?:the|this|that|his|her|its|their)\s+[a-z][\w-]*", text[end:])
+        if cand is not None and tail and re.search(r"(?:after|before)$", span, re.I):
+            cand = Candidate(start, end + tail.end(), text[start : end + tail.end()],
+                             cand.kind, cand.query)  # fmt: skip
+        return cand
     if group in ("deictic", "weekday"):
         query = v.deictic.get(span.lower(), span)
         return Candidate(start, end, span, "deictic", query)
@@ -292,6 +331,43 @@ def _shift_candidate(start: int, end: int, span: str) -> Candidate | None:
     sign = v.shift.get(direction, 0)
     query = f"in {n} {unit}s" if sign > 0 else f"{n} {unit}s ago"
     return Candidate(start, end, span, "anaphoric", query)
+
+
+def _range_candidate(start: int, end: int, span: str) -> Candidate | None:
+    """ "between 2 and 4 May": the last day goes to dateparser, the first is kept aside."""
+    m = re.search(
+        r"(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s*(?:and|[-–]|to)\s*(?:the\s+)?(?P<d2>\d{1,2})", span
+    )
+    if m is None:
+        return None
+    first, last = int(m.group("d1")), int(m.group("d2"))
+    if not 1 <= first < last <= 31:
+        return None
+    core = (span[: m.start()] + span[m.start("d2") :]).strip()
+    core = re.sub(r"^(?:between|from)\s+(?:the\s+)?", "", core, flags=re.I)
+    kind: Kind = "absolute" if re.search(r"\b(?:1\d{3}|20\d{2})\b", core) else "yearless"
+    return Candidate(start, end, span, kind, core, first_day=first)
+
+
+def _window_candidate(start: int, end: int, span: str) -> Candidate | None:
+    """ "in the past week", "over the last three days": (count, unit) back from the anchor."""
+    v = vocabulary()
+    words = span.split()
+    unit = v.units.get(words[-1].lower())
+    if unit is None:
+        return None
+    count_words = " ".join(words[3:-1])
+    n = _count(count_words) if count_words else 1
+    if n is None:
+        return None
+    return Candidate(start, end, span, "deictic", f"{n} {unit}s ago", window=(n, unit))
+
+
+#: Days a unit of "in the past N units" covers.
+_UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
+_UNIT_PRECISION: dict[str, DatePrecision] = {
+    "day": "day", "week": "week", "month": "month", "year": "year",
+}  # fmt: skip
 
 
 def _anaphor_candidate(start: int, end: int, span: str) -> Candidate | None:
@@ -345,6 +421,15 @@ def resolve(
     """Normalise one candidate, choosing its anchor by kind and mode."""
     prefer = tense_preference(sentence, cand.start)
     ref_day = reference.date_start if reference and reference.resolved else None
+    if cand.window is not None:
+        anchor_day = ref_day if mode == "narrative" and ref_day is not None else published
+        if anchor_day is None:
+            return DateInterval(None, None, "unknown", resolved=False, relative=True)
+        n, unit = cand.window
+        first = shift(anchor_day, -n * _UNIT_DAYS[unit])
+        precision = _UNIT_PRECISION[unit] if n == 1 else "day"
+        return DateInterval(first, anchor_day, precision, resolved=True, relative=True,
+                            has_year=False)  # fmt: skip
     if cand.kind == "absolute":
         found = normalise(cand.query, published, prefer)
     elif cand.kind == "yearless":
@@ -365,6 +450,11 @@ def resolve(
             found = [DateInterval(lo, hi, precision, True, True, False)]
     if not found:
         return None
+    if cand.first_day is not None and found[0].date_start is not None:
+        last = found[0].date_start
+        if found[0].precision != "day" or cand.first_day >= last.day:
+            return found[0]
+        return replace(found[0], date_start=last.replace(day=cand.first_day), date_end=last)
     return found[0]
 
 
@@ -375,6 +465,45 @@ def _since_end(
     if re.search(r"\bsince\s*$", sentence[max(0, cand.start - 8) : cand.start], re.I):
         return ongoing_interval(interval, published)
     return interval
+
+
+def _appositive_shift(
+    text: str,
+    cand: Candidate,
+    previous: tuple[int, DateInterval] | None,
+    ref: DateInterval | None,
+) -> tuple[Candidate, DateInterval | None]:
+    """Read "on Sunday, a day after he was abducted" as the abduction's date: Sunday minus a day.
+
+    The shift stands in apposition to the date before it: that date is the shift's anchor, and
+    what the shift dates is the event of its own clause, which came before, not after.
+    """
+    if previous is None or cand.kind != "anaphoric" or not cand.query.startswith("in "):
+        return cand, ref
+    end, interval = previous
+    if not re.fullmatch(r"\s*,\s*", text[end : cand.start]) or not re.search(
+        r"\bafter$", cand.text.strip(), re.I
+    ):
+        return cand, ref
+    return replace(cand, query=cand.query[3:] + " ago"), interval
+
+
+#: Hedges that make a day an approximation ("around 5 May", "on or about 5 May").
+APPROXIMATE_CUES = re.compile(
+    r"\b(?:around|about|approximately|circa|c\.|roughly|on\s+or\s+about)\s*$", re.I
+)
+
+
+def _approximate(sentence: str, cand: Candidate, interval: DateInterval) -> DateInterval:
+    """Widen "around 5 May" to the week holding the day, with week precision."""
+    if interval.precision != "day" or interval.date_start is None:
+        return interval
+    if interval.date_end not in (None, interval.date_start):
+        return interval  # already a span
+    if not APPROXIMATE_CUES.search(sentence[max(0, cand.start - 20) : cand.start]):
+        return interval
+    lo, hi = interval_of(interval.date_start, "week")
+    return replace(interval, date_start=lo, date_end=hi, precision="week")
 
 
 def date_mentions(
@@ -390,21 +519,31 @@ def date_mentions(
     precise than the publication date ("yesterday" in May 2024 is 04-30..05-30).
     """
     reference: DateInterval | None = None
+    # The last date of any kind, deictic ones included: what "the next day" or "two days after
+    # the strike" count from in news text ("attacked on Monday ... the next day" is Tuesday).
+    last_any: DateInterval | None = None
     out: list[DateMention] = []
     ends: tuple[dt.date, ...] = ()
     if published is not None and published_precision in ("week", "month", "year"):
         ends = interval_of(published, published_precision)
     for sent in sentences:
         text = sent.text if isinstance(sent.text, str) else ""
+        caption = getattr(sent, "section", "body") == "caption"
+        previous: tuple[int, DateInterval] | None = None  # (end, interval) in this sentence
         for cand in find_candidates(text):
+            ref = reference
+            if mode == "news" and cand.kind == "anaphoric" and last_any is not None:
+                ref = last_any
+            cand, ref = _appositive_shift(text, cand, previous, ref)
             if ends:
-                readings = [resolve(cand, text, end, reference, mode) for end in ends]
+                readings = [resolve(cand, text, end, ref, mode) for end in ends]
                 interval = _span(readings, published_precision)
             else:
-                interval = resolve(cand, text, published, reference, mode)
+                interval = resolve(cand, text, published, ref, mode)
             if interval is None:
                 continue
             interval = _since_end(text, cand, interval, ends[-1] if ends else published)
+            interval = _approximate(text, cand, interval)
             out.append(
                 DateMention(
                     start=sent.start + cand.start,
@@ -418,11 +557,13 @@ def date_mentions(
                     relative=interval.relative or cand.kind in ("deictic", "anaphoric"),
                 )
             )
-            if (
-                interval.resolved
-                and interval.date_start is not None
-                and _is_reference(cand, interval)
-            ):
+            if interval.resolved and interval.date_start is not None:
+                previous = (cand.end, interval)
+            if caption or not interval.resolved or interval.date_start is None:
+                continue  # a caption's date is the photo's: it sets no time line for the body
+            if cand.kind != "anaphoric" and cand.window is None:
+                last_any = interval
+            if _is_reference(cand, interval):
                 reference = interval
     return out
 

@@ -28,7 +28,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from events.dates import DateInterval, interval_of, ongoing_interval
-from events.pipeline.actors import ABROAD_QUALIFIER, ARTICLE_CONTEXT_MIN_SHARE
+from events.pipeline.actors import (
+    ABROAD_QUALIFIER,
+    ARTICLE_CONTEXT_MIN_SHARE,
+    is_crowd,
+    population_of,
+)
 from events.pipeline.claims import (
     HEDGING_KINDS,
     CueMatch,
@@ -54,10 +59,13 @@ from events.pipeline.tolls import (
     number_lexicon,
 )
 from events.pipeline.triggers import (
+    WEAPON_REFINES,
     Trigger,
     TriggerMatch,
     find_triggers,
+    target_mode,
     trigger_lexicon,
+    weapon_mode,
 )
 
 log = logging.getLogger(__name__)
@@ -133,6 +141,29 @@ CLAUSAL_REPORT_VERBS = frozenset(
 #: The first event of a sentence that has a subject is its main predicate ("Libya has offered to
 #: hand over two nationals suspected of blowing up a plane" is an offer, not a bombing).
 CONF_MAIN = 0.1
+#: The main event of a sentence is its first with a source, but a protest outranks what its
+#: crowd demands, and the dispersal and arrests that follow it ("protesters demanded ...").
+MAIN_FIRST_TYPES = frozenset({"PROTEST"})
+#: Events that report a protest's content or policing, outranked by the protest itself.
+OUTRANKED_BY_PROTEST = frozenset({"REQUEST", "COERCE", "ACCUSE", "REJECT", "THREATEN"})
+CONF_OUTRANKED = 0.05
+#: Types whose noun trigger takes its doer in a by-phrase ("an attack by X").
+FORCE_TYPES = frozenset({"ASSAULT", "COERCE"})
+#: Weapon modes (ACLED Explosions/Remote violence): they tell how, whoever was hit.
+REMOTE_MODES = ("heavy-weapons", "aerial", "drone", "explosives", "suicide-attack", "cbrn")
+#: Events of which a crowd is the source that imply it is protesting.
+#: Policing that shows a crowd is gathered (dispersal, tear gas, crackdown; not arrests).
+DISPERSAL_MODES = frozenset({"restrict", "repression"})
+CROWD_IMPLIES_PROTEST = frozenset({"REQUEST", "ACCUSE", "REJECT", "COERCE", "THREATEN", "ASSAULT"})
+#: When two claims of one type merge, a mode learned from context outranks the verb's own:
+#: a riot outranks a demonstration, an attack on civilians a shooting, and an armed clash keeps
+#: its battle reading when grenades are also used.
+MODE_OUTRANKS = {
+    "": ("civilians", "repression", *REMOTE_MODES),
+    "civilians": REMOTE_MODES,
+    "firearms": ("civilians", "repression"),
+    "grenade": ("firearms",),
+}
 
 #: The end of a first conjunct whose subject a second predicate shares ("... and is expected").
 _COORDINATED = re.compile(r"\band\s+$", re.I)
@@ -140,7 +171,18 @@ _COORDINATED = re.compile(r"\band\s+$", re.I)
 _DATELINE_BEFORE = re.compile(r"^\s*(?:[A-Z][A-Z .'’/-]*(?:\([^)]*\))?,\s*)?$")
 _DATELINE_AFTER = re.compile(r"^\s*(?:\([^)]*\)\s*)?[-–—]")
 _BE = re.compile(r"\b(?:was|were|been|being|is|are|be|got|get|gets|getting)\s+(?:\w+ly\s+)?$", re.I)
+_STANCE_PREFIX = re.compile(r"\b(?:pro|anti)-$", re.I)
+_PARTICIPLE_ADJUNCT = re.compile(r"(?:,|,?\s+and)\s*$", re.I)
+_POSSESSIVE_GAP = re.compile(
+    r"^['’]s\s+(?:(?:northern|southern|eastern|western|central)\s+)?"
+    r"(?:(?:capital|province|city|town|region|district|village)(?:\s+of)?\s+)?$"
+)
+_BETWEEN = re.compile(r"^\s*(?:\w+\s+)?between\b", re.I)
+#: "attack by", "attack launched by", "raid carried out by": the by-phrase of a noun trigger.
+_BY_NOUN = re.compile(r"^\s*(?:(?:\w+ed|carried out|staged)\s+)?by\s+(?:the\s+)?$", re.I)
 _BY = re.compile(r"^\s*(?:\S+\s+){0,4}?by\s+$", re.I)
+#: "seized by the rebels": a passive use of force takes its doer with an article too.
+_BY_THE = re.compile(r"^\s*by\s+the\s+$", re.I)
 _CONJ_GAP = re.compile(r"^\s*(?:,|and|or|&|,\s*and|as well as)?\s*(?:the\s+)?$", re.I)
 _ADJACENT_GAP = re.compile(r"^[\s,’'s-]*$")
 #: Words that open another clause: roles are not read across them. Sentences are already
@@ -309,6 +351,12 @@ def _role_pool(s: _Sent) -> list[ActorMention]:
             s.text(s.sent.start, a.start)[-20:]
         ):
             continue
+        if a.kind == "state" and any(
+            p.start > a.end and _POSSESSIVE_GAP.match(s.text(a.end, p.start)) for p in s.places
+        ):
+            continue  # "Syria's Idlib", "Ukraine's Kharkiv region": a place, not an actor
+        if ":" not in a.key and _STANCE_PREFIX.search(s.text(s.sent.start, a.start)):
+            continue  # "pro-government militiamen": the stance names no actor of the event
         pool.append(a)
     return pool
 
@@ -317,6 +365,13 @@ def _passive(s: _Sent, trig: TriggerMatch) -> bool:
     word = trig.text.split()[0].lower()
     participle = word.endswith(("ed", "en")) or word in _PARTICIPLE_IRREGULAR
     return participle and bool(_BE.search(s.text(max(s.sent.start, trig.start - 40), trig.start)))
+
+
+def _agent_of_noun(s: _Sent, trig: TriggerMatch, agent: list[ActorMention]) -> bool:
+    """Return True for "an attack by X", "the raid carried out by X": X did the trigger's act."""
+    if trig.trigger.event_type not in FORCE_TYPES:
+        return False
+    return bool(_BY_NOUN.match(s.text(trig.end, agent[0].start)))
 
 
 def assign_roles(s: _Sent, trig: TriggerMatch) -> list[RoleFiller]:
@@ -335,11 +390,25 @@ def assign_roles(s: _Sent, trig: TriggerMatch) -> list[RoleFiller]:
     ]
     if not before and _COORDINATED.search(s.text(s.sent.start, left)):
         before = _shared_subject(s, pool, left)
+    if _PARTICIPLE_ADJUNCT.search(s.text(s.sent.start, trig.start)) and trig.text.split()[
+        0
+    ].lower().endswith("ing"):
+        # "residents protested ..., burning tyres": the participle's doer is the main subject,
+        # not the nearest actor before the comma.
+        before = _shared_subject(s, pool, trig.start) or before
     voice = trig.trigger.voice
+    if voice == "reciprocal" and _BETWEEN.match(s.text(trig.end, right)):
+        # "clashes between X and Y": both sides follow the trigger.
+        before = []
     subject = _group(s, max(before, key=lambda a: a.end), before, leftwards=True) if before else []
     obj = _group(s, min(after, key=lambda a: a.start), after, leftwards=False) if after else []
+    if voice == "reciprocal" and _BETWEEN.match(s.text(trig.end, right)):
+        comma = re.search(r"[,;]", s.text(trig.end, right))
+        stop = trig.end + comma.start() if comma else right
+        obj = [a for a in after if a.end <= stop]
     agent: list[ActorMention] = []
-    if obj and _BY.match(s.text(trig.end, obj[0].start)):
+    gap = s.text(trig.end, obj[0].start) if obj else ""
+    if obj and (_BY.match(gap) or (trig.trigger.event_type in FORCE_TYPES and _BY_THE.match(gap))):
         agent, obj = obj, []
     # A gapped pattern ("summon ... ambassador", "send ... troops") holds its object inside.
     obj = [a for a in pool if trig.start < a.start and a.end <= trig.end] + obj
@@ -361,7 +430,8 @@ def assign_roles(s: _Sent, trig: TriggerMatch) -> list[RoleFiller]:
     elif voice == "deontic":
         if subject and _words_between(s, subject[-1].end, trig.start) <= DEONTIC_GAP_WORDS:
             add("target", subject)
-    elif _passive(s, trig):
+    elif _passive(s, trig) or (agent and subject and _agent_of_noun(s, trig, agent)):
+        # "X repelled an attack by Y": the by-phrase names the doer, the subject undergoes it.
         add("source", agent)
         add("target", subject + obj)
     else:
@@ -403,7 +473,9 @@ def pick_date(s: _Sent, trig: TriggerMatch, verbal_by_claimant: bool) -> DateMen
 
 
 def _nearest_trigger(s: _Sent, date: DateMention) -> TriggerMatch | None:
-    return _nearest(s.triggers, date.start) if s.triggers else None
+    # "two days after the strike": the strike is the date's anchor, not the event it dates.
+    outside = [t for t in s.triggers if not (date.start <= t.start and t.end <= date.end)]
+    return _nearest(outside, date.start) if outside else None
 
 
 def _dateline(s: _Sent, date: DateMention) -> bool:
@@ -412,6 +484,10 @@ def _dateline(s: _Sent, date: DateMention) -> bool:
         _DATELINE_BEFORE.match(s.text(s.sent.start, date.start))
         and _DATELINE_AFTER.match(s.text(date.end, s.sent.end))
     )
+
+
+#: Cues by which a note dates an event by its report ("As reported on 2 May", "(as reported)").
+OUTLET_REPORT_CUES = frozenset({"as reported", "as reported on"})
 
 
 def _in_frame(s: _Sent, date: DateMention | None) -> bool:
@@ -423,6 +499,8 @@ def _in_frame(s: _Sent, date: DateMention | None) -> bool:
     if date is None:
         return False
     claimant = s.att.claimant
+    if claimant is None and not s.att.claimant_text and s.att.cue in OUTLET_REPORT_CUES:
+        return False  # "As reported on 2 May, gunmen killed ...": the event's reported date
     if claimant is None or claimant.sentence_index != s.sent.index:
         return True
     return date.start >= claimant.start
@@ -699,6 +777,11 @@ def code_trigger(s: _Sent, trig: TriggerMatch, embedded: bool) -> Claim | None:
     claim.date = pick_date(s, trig, by_claimant and event_type in VERBAL_TYPES)
     claim.place = pick_place(s, trig)
     claim.roles = [RoleFiller(r.role, _affiliate(s, r.actor)) for r in claim.roles]
+    targets = [(r.actor.sector, r.actor.kind) for r in claim.roles if r.role == "target"]
+    claim.event_mode = target_mode(event_type, claim.event_mode, targets) or claim.event_mode
+    if event_type == "ASSAULT" and (claim.event_mode or "") in WEAPON_REFINES:
+        weapons = [m for a in claim.actors("source") if (m := weapon_mode(a.text))]
+        claim.event_mode = weapons[0] if weapons else claim.event_mode
     claim.confidence = _confidence(claim, trig.trigger, embedded)
     return claim
 
@@ -796,6 +879,8 @@ def _merge_same_type(claims: list[Claim]) -> list[Claim]:
             out.append(claim)
             continue
         keep, other = (claim, twin) if claim.confidence > twin.confidence else (twin, claim)
+        if other.event_mode in MODE_OUTRANKS.get(keep.event_mode or "", ()):
+            keep.event_mode = other.event_mode
         keys = {r.actor.key for r in keep.roles}
         keep.roles += [r for r in other.roles if r.actor.key not in keys]
         keep.date = keep.date or other.date
@@ -833,12 +918,126 @@ def code_sentence(s: _Sent) -> list[Claim]:
     if figure is not None:
         _attach_fatalities(claims, figure, s)
     _allegations(s, claims, alleging)
-    main = next(
-        (c for c in sorted(claims, key=lambda c: c.trigger_start) if c.actors("source")), None
-    )
+    _crowd_events(s, claims)
+    ranked = sorted(claims, key=lambda c: (not _crowd_protest(c), c.trigger_start))
+    main = next((c for c in ranked if c.actors("source")), None)
     if main is not None:
         main.confidence = round(min(main.confidence + CONF_MAIN, 1.0), 3)
+    if main is not None and _crowd_protest(main):
+        # What the crowd demands and how it is dispersed or arrested is part of the protest.
+        crowd = {a.key for a in main.actors("source")}
+        for c in claims:
+            if c.event_type in OUTRANKED_BY_PROTEST and any(r.actor.key in crowd for r in c.roles):
+                c.confidence = round(min(c.confidence, main.confidence - CONF_OUTRANKED), 3)
+                # Who disperses or arrests the crowd is the protest's second actor (ACLED
+                # "protest with intervention": actor2 is the police); whom the crowd addresses
+                # its demands to is what it protests against.
+                if any(a.key in crowd for a in c.actors("target")):
+                    other = c.actors("source")
+                else:
+                    other = c.actors("target")
+                keys = {r.actor.key for r in main.roles}
+                main.roles += [RoleFiller("target", a) for a in other if a.key not in keys]
     return _merge_same_type(claims)
+
+
+def _same_clause(s: _Sent, a: Claim, b: Claim) -> bool:
+    lo, hi = sorted((a.trigger_start, b.trigger_start))
+    return not _CLAUSE_BREAK.search(s.text(lo, hi))
+
+
+def _implies_protest(claim: Claim, crowd: ActorMention) -> bool:
+    """Return True when a claim shows its crowd gathered: the crowd acts, or is dispersed.
+
+    "Protesters demanded ..." and "police dispersed the demonstrators" report a gathering;
+    "police arrested ten protesters" may come days after it and reports only the arrest.
+    """
+    if claim.event_type not in CROWD_IMPLIES_PROTEST:
+        return False
+    if any(a.key == crowd.key for a in claim.actors("source")):
+        return True
+    return claim.event_mode in DISPERSAL_MODES and any(
+        a.key == crowd.key for a in claim.actors("target")
+    )
+
+
+def _crowd_protest(claim: Claim) -> bool:
+    """Return True for a protest by a crowd or population: the main event of its sentence."""
+    return claim.event_type in MAIN_FIRST_TYPES and any(
+        a.kind == "population" for a in claim.actors("source")
+    )
+
+
+def _crowd_events(s: _Sent, claims: list[Claim]) -> None:
+    """Make a crowd's actions a protest, and a violent one a riot.
+
+    "Protesters demanded his resignation" reports a protest whose demand is the content: a
+    crowd that is the source of an event adds the protest it implies. Violence by the crowd
+    ("protesters clashed with police", "burned tyres") makes every protest of the sentence a
+    riot (ACLED Riots); the crowd's clash is that riot, not a battle.
+    """
+    for c in claims:
+        if c.event_type == "PROTEST":
+            c.roles = [
+                RoleFiller(r.role, population_of(r.actor)) if r.role == "source" else r
+                for r in c.roles
+            ]
+    crowd = next(
+        (r.actor for c in claims for r in c.roles if r.role == "source" and is_crowd(r.actor)),
+        None,
+    )
+    if crowd is None:
+        crowd = next((a for a in s.actors if is_crowd(a)), None)
+    if crowd is not None:
+        for c in claims:
+            if c.event_type == "PROTEST" and not c.actors("source"):
+                # "rioted ... joining thousands of demonstrators": the crowd protests.
+                c.roles.insert(0, RoleFiller("source", crowd))
+    # A riot cue is the protest's violence when the crowd does it ("protesters burned tyres") or
+    # people do it in the protest's own clause ("students marched and threw stones"); "where 24
+    # were killed in riots last March" is another event.
+    protests = [c for c in claims if c.event_type == "PROTEST" and c.event_mode != "riot"]
+    violent = any(
+        c.event_type == "PROTEST"
+        and c.event_mode == "riot"
+        and (
+            any(is_crowd(a) for a in c.actors("source"))
+            or any(
+                a.kind == "population" and _same_clause(s, p, c)
+                for p in protests
+                for a in c.actors("source")
+            )
+        )
+        for c in claims
+    )
+    for c in claims:
+        if c.event_type == "ASSAULT" and any(
+            r.role == "source" and is_crowd(r.actor) for r in c.roles
+        ):
+            c.event_type, c.event_mode, violent = "PROTEST", "riot", True
+    if (
+        crowd is not None
+        and not any(c.event_type == "PROTEST" for c in claims)
+        and any(_implies_protest(c, crowd) for c in claims)
+    ):
+        trig = Trigger(crowd.text.lower(), "PROTEST", "demo", "", 1, False)
+        span = TriggerMatch(trig, crowd.start, crowd.end, crowd.text)
+        claim = _base_claim(s, span, "PROTEST", "demo", f"crowd:{trig.pattern}/PROTEST")
+        claim.roles = [RoleFiller("source", crowd)]
+        claim.attribution = _attribution_for(s, trigger_modality(s, span))
+        claim.date = pick_date(s, span, False)
+        claim.place = pick_place(s, span)
+        claim.confidence = _confidence(claim, trig, embedded=False)
+        claims.append(claim)
+    for c in claims:
+        if c.event_type != "PROTEST":
+            continue
+        if violent:
+            c.event_mode = "riot"
+        elif c.event_mode == "riot" and protests:
+            # Another riot than this protest: the sentence's one (merged) protest claim keeps
+            # the protest's mode.
+            c.event_mode = protests[0].event_mode
 
 
 def _allegations(s: _Sent, claims: list[Claim], alleging: list[Claim]) -> None:
@@ -935,7 +1134,7 @@ def _discourse(
                 )
         if claim.date is None and claim.event_type in PHYSICAL_TYPES:
             # "The army said on Sunday its soldiers had killed ...": Sunday is when it spoke.
-            claim.date = _context_date(history, s, claim)
+            claim.date = _context_date(history, s, claim) or _opening_date(doc, s)
             continue
         if claim.date is None and s.att.claim_date is not None:
             claim.date = s.att.claim_date
@@ -947,6 +1146,8 @@ def _discourse(
         spoken = bool(claim.actors("source")) or claim.attribution.claimant is not None
         if claim.date is None and claim.event_type in VERBAL_TYPES and spoken:
             claim.date = _publication_date(doc, s)
+        if claim.date is None:
+            claim.date = _opening_date(doc, s)
 
 
 def _publication_date(doc: Document, s: _Sent) -> DateMention | None:
@@ -990,6 +1191,40 @@ def _context_date(history: list[Claim], s: _Sent, claim: Claim) -> DateMention |
         if said is not None and said.date_start is not None and c.date.date_start > said.date_start:
             continue
         return c.date
+    return None
+
+
+#: What may stand before the date that opens a report ("On 3 May 2020, ...", "As reported on
+#: 2 May, ...", "Overnight on 4 May ..."): prepositions and hedges, nothing that names an event.
+_OPENING = re.compile(
+    r"^\W*(?:(?:on|in|at|around|about|by|between|from|during|overnight|late|early|as\s+reported"
+    r"|reportedly|the\s+night\s+of|the\s+morning\s+of|,)\s*)*$",
+    re.I,
+)
+
+
+def _opening_date(doc: Document, s: _Sent) -> DateMention | None:
+    """Return the date that opens the report ``s`` belongs to, when it opens with one.
+
+    A codebook note or a wire lead states the date once ("On 3 May 2020, militants attacked
+    ... Troops arrested five men."); the following sentences of the same section share it
+    unless they name another (then they have a date of their own and never get here).
+    """
+    lead = next(
+        (
+            x
+            for x in doc.sentences
+            if x.section == s.sent.section and x.index <= s.sent.index and x.text.strip()
+        ),
+        None,
+    )
+    if lead is None or lead.index == s.sent.index:
+        return None
+    for d in doc.dates:
+        if d.sentence_index != lead.index or d.date_start is None:
+            continue
+        before = lead.text[: max(0, d.start - lead.start)]
+        return d if _OPENING.match(before) else None
     return None
 
 
