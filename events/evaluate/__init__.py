@@ -1,13 +1,16 @@
 """Score the pipeline against gold development sets (``events eval DATASET``).
 
-Each dataset module exposes ``evaluate(data_dir: Path, limit: int | None) -> Report``.
-Gold data is read from ``../shared/data`` (or ``--data``), never shipped.
+Each dataset module exposes ``evaluate(..., limit: int | None) -> Report``. Third-party gold
+data is read from ``../shared/data`` (or ``--data``), never shipped; ``reading`` reads our own
+dev set (``tests/data/reading_dev.jsonl``, or a file given as PATH) and ``timeml`` any folder
+of TimeML files (PATH).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 
 @dataclass
@@ -72,7 +75,9 @@ class Report:
         return self.scores.setdefault(name, Score(name))
 
 
-DATASETS = ("plover-gsr", "ucdp", "wikiwars")
+DATASETS = ("plover-gsr", "reading", "timeml", "ucdp", "wikiwars")
+#: Datasets read from a PATH argument rather than from the shared data folder.
+PATH_DATASETS = frozenset({"reading", "timeml"})
 
 
 def default_data_dir() -> Path:
@@ -84,8 +89,28 @@ def default_data_dir() -> Path:
     return Path.cwd().parent / "shared" / "data"
 
 
-def evaluate(dataset: str, data_dir: Path | None = None, limit: int | None = None) -> Report:
-    """Run the evaluation for ``dataset`` and return its report."""
+def evaluate(
+    dataset: str,
+    data_dir: Path | None = None,
+    limit: int | None = None,
+    path: Path | None = None,
+    anchor: Literal["news", "narrative"] = "news",
+) -> Report:
+    """Run the evaluation for ``dataset`` and return its report.
+
+    ``path`` is the dev-set file of ``reading`` (default: ours) and the folder of ``timeml``;
+    ``anchor`` is how ``timeml`` anchors relative dates (see :mod:`events.evaluate.timeml`).
+    """
+    if dataset == "reading":
+        from events.evaluate import reading
+
+        return reading.evaluate(path, limit)
+    if dataset == "timeml":
+        from events.evaluate import timeml
+
+        if path is None:
+            raise ValueError("timeml needs the folder of its TimeML files")
+        return timeml.evaluate(path, limit, mode=anchor)
     data_dir = data_dir or default_data_dir()
     if dataset == "plover-gsr":
         from events.evaluate import plover
