@@ -55,13 +55,49 @@ def get_stage(name: str) -> Stage:
     return _REGISTRY[name]
 
 
+#: Document fields the loader fills before the first stage runs.
+LOADER_FIELDS = frozenset(
+    "raw format origin external_id url source language given_title given_published "
+    "given_published_precision include_comments".split()
+)
+
+
 def default_pipeline() -> list[Stage]:
-    """Return the stages in design order."""
+    """Return the stages in design order (their contracts checked, see check_pipeline)."""
     _import_stages()
     missing = [n for n in STAGE_ORDER if n not in _REGISTRY]
     if missing:
         raise EventsError(f"pipeline stages not available: {', '.join(missing)}")
-    return [_REGISTRY[n] for n in STAGE_ORDER]
+    stages = [_REGISTRY[n] for n in STAGE_ORDER]
+    check_pipeline(stages)
+    return stages
+
+
+def check_pipeline(stages: list[Stage]) -> None:
+    """Raise EventsError unless every stage's inputs are made before it runs.
+
+    A field a stage ``requires`` must be filled by the loader or ``assigned`` by an
+    earlier stage, and every declared field must exist on Document; so a stage
+    moved, renamed or added out of order fails when the pipeline is built, not
+    half-way through an article (spaCy's ``analyze_pipes`` does the same).
+    """
+    from dataclasses import fields
+
+    known = {f.name for f in fields(Document)}
+    available = set(LOADER_FIELDS)
+    problems = []
+    for st in stages:
+        for name in (*st.requires, *st.assigns):
+            if name not in known:
+                problems.append(f"stage {st.name!r} declares {name!r}, which Document has not")
+        for name in st.requires:
+            if name in known and name not in available:
+                problems.append(
+                    f"stage {st.name!r} requires {name!r}, which no earlier stage assigns"
+                )
+        available.update(st.assigns)
+    if problems:
+        raise EventsError("the pipeline is mis-assembled: " + "; ".join(problems))
 
 
 def run(doc: Document, stages: list[Stage] | None = None) -> Document:
