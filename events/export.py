@@ -105,7 +105,7 @@ NATIVE_NUMERIC = frozenset({
     "claim_id", "event_id", "article_id", "sentence_index", "char_start", "char_end",
     "latitude", "longitude", "fatalities_low", "fatalities_best", "fatalities_high",
     "confidence", "negated", "num_claims", "num_articles", "num_sources",
-    "actor1_id", "actor2_id", "location_id", "geonames_id",
+    "actor1_id", "actor2_id", "location_id", "geonames_id", "is_main",
 })  # fmt: skip
 
 # Native columns whose values come from a closed vocabulary (CHECK constraints, ISO

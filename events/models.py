@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -300,6 +301,8 @@ class Claim(_Coded, Base):
     claim_date: Mapped[dt.date | None] = mapped_column(Date)
     modality: Mapped[str] = mapped_column(String(12), default="asserted")
     negated: Mapped[bool] = mapped_column(default=False)
+    # The report's main event: exactly one claim per article (0005).
+    is_main: Mapped[bool] = mapped_column(default=False, server_default=false())
     confidence: Mapped[float] = mapped_column(Float, index=True)
     rule: Mapped[str | None] = mapped_column(String(128))
     extractor_version: Mapped[str] = mapped_column(String(64))

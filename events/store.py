@@ -326,6 +326,7 @@ def _claim_row(
         "claim_date": att.claim_date.date_start if att.claim_date else None,
         "modality": att.modality,
         "negated": claim.negated,
+        "is_main": claim.is_main,
         "confidence": round(float(claim.confidence), 4),
         "rule": claim.rule[:128] if claim.rule else None,
         "extractor_version": EXTRACTOR_VERSION,

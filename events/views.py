@@ -20,6 +20,8 @@ CLAIMS_FLAT_COLUMNS: tuple[str, ...] = (
     # added by migration 0004, at the end so every older column keeps its position:
     # the place's second-order division and GeoNames id, and why the place was chosen
     "admin2", "geonames_id", "location_evidence",
+    # added by migration 0005, at the end: the claim is the report's main event (0/1)
+    "is_main",
 )  # fmt: skip
 
 EVENTS_FLAT_COLUMNS: tuple[str, ...] = (

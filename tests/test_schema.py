@@ -59,7 +59,10 @@ def test_later_columns_are_appended_after_the_older_ones() -> None:
     assert EVENTS_FLAT_COLUMNS[: len(EVENTS_0003)] == EVENTS_0003
     # 0004: the place's admin2 and GeoNames id (DESIGN.md names both), and on
     # claims why the place was chosen.
-    assert CLAIMS_FLAT_COLUMNS[len(CLAIMS_0003) :] == ("admin2", "geonames_id", "location_evidence")
+    assert CLAIMS_FLAT_COLUMNS[len(CLAIMS_0003) : len(CLAIMS_0003) + 3] == (
+        "admin2", "geonames_id", "location_evidence")  # fmt: skip
+    # 0005: whether the claim is the report's main event (DESIGN.md names it).
+    assert CLAIMS_FLAT_COLUMNS[len(CLAIMS_0003) + 3 :] == ("is_main",)
     assert EVENTS_FLAT_COLUMNS[len(EVENTS_0003) :] == ("admin2", "geonames_id")
 
 

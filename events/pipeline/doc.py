@@ -136,6 +136,9 @@ class Claim:
     confidence: float = 0.5
     rule: str = ""
     negated: bool = False
+    #: The report's main event (exactly one claim per article with claims): set by
+    #: ``eventcoding.mark_main`` at the end of the events stage.
+    is_main: bool = False
 
     def actors(self, role: Role) -> list[ActorMention]:
         """Return the actors filling ``role``, in text order."""

@@ -1292,6 +1292,7 @@ def code_events(doc: Document) -> None:
         claims = code_sentence(s)
         _discourse(doc, s, claims, history, speech_dates)
         kept = _weigh_bare(claims)
+        _carry_toll(s, kept, history)
         for claim in kept:
             if claim.place is None:
                 claim.place = geo.country_of(s, claim)
@@ -1299,6 +1300,41 @@ def code_events(doc: Document) -> None:
         if att.claimant is not None and att.claim_date is not None:
             speech_dates[att.claimant.key] = att.claim_date
     doc.claims = history
+    mark_main(doc)
+
+
+#: How many body sentences after the title count as the lead (the headline's event).
+LEAD_SENTENCES = 2
+
+
+def mark_main(doc: Document) -> None:
+    """Set ``is_main`` on exactly one claim of ``doc`` (none when it has no claim): its main event.
+
+    The main event is the one the headline and lead describe: among the claims of the title and
+    the first ``LEAD_SENTENCES`` body sentences, a physical event (``PHYSICAL_TYPES``) before any
+    other type, then the highest confidence, then the earliest (title first, then text order).
+    With no claim there, the article's highest-confidence claim (the earliest among ties).
+    Confidences are not changed: side remarks keep theirs.
+    """
+    for claim in doc.claims:
+        claim.is_main = False
+    if not doc.claims:
+        return
+    body = sorted(s.index for s in doc.sentences if s.section == "body")
+    lead = {s.index for s in doc.sentences if s.section == "title"} | set(body[:LEAD_SENTENCES])
+    order = {s.index: n for n, s in enumerate(doc.sentences)}
+
+    def earliest(c: Claim) -> tuple[int, int]:
+        return (-order.get(c.sentence_index, c.sentence_index), -c.trigger_start)
+
+    headline = [c for c in doc.claims if c.sentence_index in lead and c.section != "comment"]
+    if headline:
+        main = max(
+            headline, key=lambda c: (c.event_type in PHYSICAL_TYPES, c.confidence, earliest(c))
+        )
+    else:
+        main = max(doc.claims, key=lambda c: (c.confidence, earliest(c)))
+    main.is_main = True
 
 
 class _ArticleGeography:
@@ -1367,6 +1403,66 @@ def _dominant(countries: Iterable[str | None]) -> str | None:
         return None
     code, n = max(counts.items(), key=lambda kv: kv[1])
     return code if n / sum(counts.values()) >= ARTICLE_CONTEXT_MIN_SHARE else None
+
+
+#: How many sentences back a toll stated on its own may go to the attack it follows: the
+#: next sentence or the one after ("Gunmen attacked X. The army said they fled. Twelve died.").
+TOLL_CARRY_SENTENCES = 2
+
+
+def _carry_toll(s: _Sent, claims: list[Claim], history: list[Claim]) -> None:
+    """Give a preceding attack without a figure the toll that ``s`` states without an event.
+
+    Reports often put the toll in a sentence of its own ("Gunmen attacked X. Twelve people
+    died.", "... At least 12 civilians were killed."): it then has no claim, or only a weaker
+    one without a source, and the attack the report is about is left without a figure. The
+    figure is copied, never added: an attack that already has a figure keeps it, and a toll
+    sentence with an attack of its own (a source named), or naming another place, keeps its toll.
+    """
+    assaults = [c for c in claims if c.event_type == "ASSAULT" and not c.negated]
+    if any(c.actors("source") for c in assaults):
+        return  # the sentence reports an event of its own
+    toll = next((c for c in assaults if _has_figure(c)), None)
+    if toll is not None:
+        figure = (toll.fatalities_low, toll.fatalities_best, toll.fatalities_high)
+        places = [toll.place] if toll.place is not None else []
+    elif not assaults:
+        found = fatalities(s.sent.text)
+        if found is None or all(f is None for f in (found.low, found.best, found.high)):
+            return
+        figure = (found.low, found.best, found.high)
+        places = [p for p in s.places if not _in_dateline(s, p)]
+    else:
+        return
+    recent = [
+        c
+        for c in history
+        if c.event_type == "ASSAULT"
+        and c.section == s.sent.section
+        and 0 < s.sent.index - c.sentence_index <= TOLL_CARRY_SENTENCES
+        and not c.negated
+    ]
+    if not recent or any(_has_figure(c) for c in recent):
+        return  # nothing to carry to, or the toll may restate (or differ from) a stated one
+    attack = max(recent, key=lambda c: (c.confidence, -c.sentence_index, -c.trigger_start))
+    if places and attack.place is not None and all(_other_place(p, attack.place) for p in places):
+        return
+    attack.fatalities_low, attack.fatalities_best, attack.fatalities_high = figure
+
+
+def _has_figure(c: Claim) -> bool:
+    return any(f is not None for f in (c.fatalities_low, c.fatalities_best, c.fatalities_high))
+
+
+def _other_place(a: PlaceMention, b: PlaceMention) -> bool:
+    """Tell whether ``a`` names somewhere else than ``b`` (a country or region holds its places)."""
+    if a.key == b.key:
+        return False
+    if a.precision == "country" or b.precision == "country":
+        return a.country != b.country
+    if a.precision == "admin1" or b.precision == "admin1":
+        return not (a.country == b.country and a.admin1 is not None and a.admin1 == b.admin1)
+    return True
 
 
 def _weigh_bare(claims: list[Claim]) -> list[Claim]:

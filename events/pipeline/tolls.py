@@ -172,13 +172,13 @@ def parse_figure(m: re.Match[str], lex: _Numbers | None = None) -> Figure | None
 
 _DEATH = re.compile(
     r"\b(?:kill(?:s|ed|ing)?|dead|deaths?|died|dies|dying|fatalit(?:y|ies)|casualt(?:y|ies)|lives|"
-    r"bodies|perished|death toll|toll|massacred|slain|executed|murdered)\b",
+    r"bodies|perished|death toll|toll|massacred|slain|executed|murdered|martyred)\b",
     re.I,
 )
 #: "We lost seven soldiers": a death word only for the people right after it.
 _LOSS = re.compile(r"\blos(?:t|e|es|ing)\b", re.I)
 #: Active death verbs: a figure before one, with another figure as its object, is the killers.
-_ACTIVE = re.compile(r"kill(?:s|ed|ing)?|massacred|murdered|executed", re.I)
+_ACTIVE = re.compile(r"kill(?:s|ed|ing)?|massacred|murdered|executed|martyred", re.I)
 #: Death nouns: a bare "civilian" before one is an adjective, not a person.
 _DEATH_NOUN = re.compile(
     r"deaths?|fatalit(?:y|ies)|casualt(?:y|ies)|lives|bodies|(?:death )?toll", re.I
