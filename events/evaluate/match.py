@@ -8,6 +8,7 @@ changes the scores and not the harness.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import math
 import re
@@ -160,3 +161,18 @@ def government_of(side: str) -> frozenset[str]:
 def is_state(actor: ActorMention) -> bool:
     """Return True for an actor that is a state or one of its agencies."""
     return actor.kind in STATE_KINDS or actor.sector in STATE_SECTORS
+
+
+#: Two name words match when one is a spelling of the other (difflib ratio, words of 5+
+#: letters): "Taleban" = "Taliban" (0.86), "Shabaab" = "Shabab" (0.92); not at 0.8, where
+#: "Ahmed" (a brigade's namesake) = "armed" (a generic armed group).
+WORD_SIMILARITY = 0.85
+
+
+def similar_words(a: str, b: str) -> bool:
+    """Return True when two name words are one spelled two ways ("Taleban", "Taliban")."""
+    if a == b:
+        return True
+    return (
+        min(len(a), len(b)) >= 5 and difflib.SequenceMatcher(None, a, b).ratio() >= WORD_SIMILARITY
+    )

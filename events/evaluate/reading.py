@@ -34,7 +34,6 @@ when the pipeline claims less).
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import functools
 import json
 import time
@@ -45,7 +44,7 @@ from pathlib import Path
 
 from events.errors import EventsError, StageError
 from events.evaluate import Report
-from events.evaluate.match import folded, name_key, principal_actors, top_claim
+from events.evaluate.match import folded, name_key, principal_actors, similar_words, top_claim
 from events.pipeline.doc import ActorMention, Claim, Document
 from events.seeds import read_tsv, split_multi
 
@@ -87,8 +86,6 @@ GENERIC_CLAIMANT_WORDS = frozenset(
 )
 #: Words that never tell names apart.
 FUNCTION_WORDS = frozenset({"the", "of", "for", "and", "a", "an", "on", "in", "'s"})
-#: Two name words match when one is a spelling of the other (as for UCDP sides).
-WORD_SIMILARITY = 0.85
 
 FIELDS = (
     "acled_event_type",
@@ -227,14 +224,6 @@ def _words(name: str) -> tuple[set[str], set[str]]:
     return words, words - folded(GENERIC_CLAIMANT_WORDS) - _country_words()
 
 
-def _similar(a: str, b: str) -> bool:
-    if a == b:
-        return True
-    return (
-        min(len(a), len(b)) >= 5 and difflib.SequenceMatcher(None, a, b).ratio() >= WORD_SIMILARITY
-    )
-
-
 def _initials(name: str) -> str:
     """Return the acronym of a name: "Syrian Observatory for Human Rights" -> "SOHR"."""
     return "".join(w[0] for w in name.replace("-", " ").split() if w[:1].isupper())
@@ -254,7 +243,7 @@ def names_match(gold: str, name: str) -> bool:
     """
     (mine, mine_telling), (theirs, theirs_telling) = _words(gold), _words(name)
     if mine_telling and theirs_telling:
-        if any(_similar(a, b) for a in mine_telling for b in theirs_telling):
+        if any(similar_words(a, b) for a in mine_telling for b in theirs_telling):
             return True
     elif mine & theirs:
         return True

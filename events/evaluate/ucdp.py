@@ -46,7 +46,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import difflib
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -64,6 +63,7 @@ from events.evaluate.match import (
     name_key,
     principal_actors,
     same_name,
+    similar_words,
     top_claim,
 )
 from events.pipeline.doc import ActorMention, Claim, Document, PlaceMention
@@ -81,10 +81,6 @@ UNPLACED_PRECISIONS = frozenset({"country", "region"})
 MAX_DATE_SPAN_DAYS = 31
 #: Relative tolerance of ``deaths.within25``: early reports and final counts differ that much.
 DEATHS_TOLERANCE = 0.25
-#: Two name words match when one is a spelling of the other (difflib ratio, words of 5+
-#: letters): "Taleban" = "Taliban" (0.86), "Shabaab" = "Shabab" (0.92); not at 0.8, where
-#: "Ahmed" (a brigade's namesake) = "armed" (a generic armed group).
-WORD_SIMILARITY = 0.85
 #: Words of side names that say what kind of group, not which: left out of the word overlap.
 GENERIC_WORDS = frozenset(
     """
@@ -241,14 +237,6 @@ def _words(name: str) -> set[str]:
     return {w for w in name_key(name).split() if w not in generic and len(w) > 1}
 
 
-def _similar(a: str, b: str) -> bool:
-    if a == b:
-        return True
-    return (
-        min(len(a), len(b)) >= 5 and difflib.SequenceMatcher(None, a, b).ratio() >= WORD_SIMILARITY
-    )
-
-
 def _initials(name: str) -> str:
     """Return the acronym of a name: "Liberation Tigers of Tamil Eelam" -> "LTTE"."""
     words = [w for w in name.split() if w.casefold() not in SMALL_WORDS and w[:1].isalpha()]
@@ -285,7 +273,7 @@ def side_matches(side: str, actor: ActorMention | None) -> bool:
             return True
     mine = _words(side)
     theirs = set().union(*(_words(w) for w in written))
-    return any(_similar(a, b) for a in mine for b in theirs)
+    return any(similar_words(a, b) for a in mine for b in theirs)
 
 
 # --------------------------------------------------------------------------
