@@ -364,3 +364,13 @@ def test_ingest_stores_location_admin1_country_and_precision(runner, db: str, tm
         "SOM",
         "country",
     )
+
+
+def test_an_unknown_place_inside_a_named_unit_is_not_a_foreign_namesake() -> None:
+    """A village the index lacks, named with its province, is coded to the province."""
+    doc = pipeline(
+        "Weekly summary: insurgents attacked an army base in Bal'ad, Middle Shabelle, on Sunday."
+    )
+    places = [(p.name, p.country, p.precision) for p in doc.places]
+    assert all(country == "SOM" for _, country, _ in places), places
+    assert any(precision == "admin1" for _, _, precision in places), places

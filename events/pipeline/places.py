@@ -197,6 +197,10 @@ class _Token:
     ends_run: bool = False  # a possessive "'s" follows: "Kabul's"
 
 
+#: Kinds of place that are administrative units (which hold the places named before them).
+_UNITS = frozenset({"admin1", "admin2"})
+
+
 @dataclass
 class _Context:
     """What the words around a candidate say about it."""
@@ -556,6 +560,12 @@ class _Resolver:
                 left.container, right.inner = right, left
                 lists.append((left, right, "apposition"))
                 left.ctx.strong = right.ctx.strong = True
+            elif gap.strip() == "," and right.rows and right.rows[0].kind in _UNITS:
+                # "Bal'ad, Middle Shabelle": a place the index does not know inside the unit
+                # named right after it. Its namesakes in other countries are not meant; the
+                # event is coded to the unit (as codebooks do for an unknown village).
+                countries = {r.country for r in right.rows if r.kind in _UNITS}
+                left.rows = [r for r in left.rows if r.country in countries]
             elif _LIST_GAP.match(gap):
                 lists.append((left, right, "list"))  # "the Tartar and Agdam districts"
         for _ in range(2):  # both ways along a list of three or more
