@@ -172,7 +172,8 @@ def parse_figure(m: re.Match[str], lex: _Numbers | None = None) -> Figure | None
 
 _DEATH = re.compile(
     r"\b(?:kill(?:s|ed|ing)?|dead|deaths?|died|dies|dying|fatalit(?:y|ies)|casualt(?:y|ies)|lives|"
-    r"bodies|perished|death toll|toll|massacred|slain|executed|murdered|martyred)\b",
+    r"bodies|body(?=\s+of\b)|perished|death toll|toll|massacred|slain|executed|murdered|"
+    r"martyred)\b",
     re.I,
 )
 #: "We lost seven soldiers": a death word only for the people right after it.
@@ -215,12 +216,14 @@ class _TollWords:
     plural: frozenset[str]
     outcome: re.Pattern[str]
     unit: re.Pattern[str]
+    death: re.Pattern[str]  # the built-in death words and the seed's ("eliminated")
+    active: re.Pattern[str]  # the death verbs whose object is the dead ("beheaded two")
 
 
 @functools.cache
 def toll_words() -> _TollWords:
     """Load ``seeds/toll_words.tsv``: person nouns, outcomes other than death, units."""
-    kinds: dict[str, list[str]] = {"person": [], "outcome": [], "unit": []}
+    kinds: dict[str, list[str]] = {"person": [], "outcome": [], "unit": [], "death": []}
     plural: set[str] = set()
     for row in read_tsv("toll_words.tsv"):
         word, kind, plural_form = row["word"].lower(), row["kind"], row["plural"].lower()
@@ -237,11 +240,16 @@ def toll_words() -> _TollWords:
         body = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
         return re.compile(rf"\b(?:{body})\b", re.I)
 
+    extra = "|".join(re.escape(w) for w in sorted(set(kinds["death"]), key=len, reverse=True))
+    verbs = [w for w in kinds["death"] if re.search(r"(?:ed|ing)$", w)]
+    active = "|".join([_ACTIVE.pattern, *(re.escape(w) for w in verbs)])
     return _TollWords(
         words_re(kinds["person"]),
         frozenset(plural),
         words_re(kinds["outcome"]),
         words_re(kinds["unit"]),
+        re.compile(rf"{_DEATH.pattern}|\b(?:{extra})\b", re.I),
+        re.compile(rf"(?:{active})", re.I),
     )
 
 
@@ -276,13 +284,15 @@ def _people(text: str, lex: _Numbers, tw: _TollWords) -> list[_Group]:
     member = re.compile(
         rf"(?:(?P<det>\b(?:{det}))\b(?!\s+(?:dozen|hundred|couple|pair|few|handful)\b)"
         rf"|(?:\b(?:{'|'.join(_POSSESSIVE)})\s+)?{number})"
-        rf"\s+(?:(?!(?:{_NOT_A_MODIFIER}|{numbers})\b)(?!\d)[\w'-]+\s+){{0,{_MODIFIER_WORDS}}}?"
+        rf"\s+(?:(?:(?!(?:{_NOT_A_MODIFIER}|{numbers})\b)(?!\d)[\w'-]+|\d+-year-old)\s+)"
+        rf"{{0,{_MODIFIER_WORDS}}}?"
         rf"(?P<noun>{noun})"
         rf"|(?<![\w'-])(?P<bare>{noun})",
         re.I,
     )
     joint = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+as\s+well\s+as\s+)", re.I)
     groups: list[list[tuple[Figure | None, bool, int, int]]] = []
+    listed: list[bool] = []  # the group has an "and" ("a man, a woman and a child")
     for m in member.finditer(text):
         word = (m.group("noun") or m.group("bare")).lower()
         fig: Figure | None = Figure(1, 1, 1, m.start(), m.end())
@@ -293,16 +303,26 @@ def _people(text: str, lex: _Numbers, tw: _TollWords) -> list[_Group]:
         elif m.group("det"):
             fig = fig if word not in tw.plural else None
             weak = m.group("det").lower() in _POSSESSIVE
-        elif _looks_like_year_or_date(text, m):
+        elif _looks_like_year_or_date(text, m, m.end("num") if m.group("num") else m.end()):
             continue
         else:
             fig = parse_figure(m, lex)
             weak = False
         item = (fig, weak, m.start(), m.end())
-        if groups and joint.fullmatch(text[groups[-1][-1][3] : m.start()]):
+        gap = text[groups[-1][-1][3] : m.start()] if groups else ""
+        if groups and joint.fullmatch(gap):
+            if "," in gap and "and" not in gap and m.group("det") and not listed[-1]:
+                # "a woman, an indigenous leader", "11 students, an official said": a comma
+                # before "a"/"the" opens an apposition or a new phrase unless an "and" closes
+                # the list later ("a man, a woman and a child").
+                rest = text[m.end() : m.end() + 80]
+                if not re.match(r"\s*(?:,\s*[\w' -]+)*?(?:,\s*)?\s+and\s+", rest):
+                    continue
             groups[-1].append(item)
+            listed[-1] = listed[-1] or "and" in gap
         else:
             groups.append([item])
+            listed.append(False)
     out: list[_Group] = []
     for g in groups:
         start, end = g[0][2], g[-1][3]
@@ -337,36 +357,46 @@ def fatalities(text: str) -> Figure | None:
     vehicles"), is the perpetrators ("by two gunmen"; "two gunmen killed a farmer") or a date;
     a part ("including seven children") is the toll only when nothing else is.
     """
-    deaths = list(_DEATH.finditer(text))
+    tw = toll_words()
+    deaths = list(tw.death.finditer(text))
     losses = list(_LOSS.finditer(text))
     if not deaths and not losses:
         return None
-    lex, tw = number_lexicon(), toll_words()
-    outcomes = list(tw.outcome.finditer(text))
+    lex = number_lexicon()
     candidates: list[_Candidate] = []
     taken: list[tuple[int, int]] = []
     for g in _people(text, lex, tw):
         taken.append((g.start, g.end))
         if g.fig is not None:
-            part = _is_part(text, g.start, g.end)
+            part = _is_part(text, g.start, g.end, tw)
             candidates.append(_Candidate(g.fig, True, part, g.adjacent_only))
+    # An outcome word inside a counted phrase qualifies its people ("nine displaced persons").
+    outcomes = [
+        o
+        for o in tw.outcome.finditer(text)
+        if not any(s < o.start() and o.end() < e for s, e in taken)
+    ]
     for m in lex.regex.finditer(text):
         if any(s <= m.start() < e for s, e in taken):
             continue
         fig = parse_figure(m, lex)
-        if fig is None or _looks_like_year_or_date(text, m) or _counts_things(text, m.end(), tw):
+        if (
+            fig is None
+            or _looks_like_year_or_date(text, m, m.end())
+            or _counts_things(text, m.end(), tw)
+        ):
             continue
         if _MONEY_BEFORE.search(_before(text, m.start())):
             continue  # "a reward of Rs 4 lakh"
         if m.group("num") and m.group("num").lower() in ("a", "an"):
             continue  # "a village": "a" counts only a person ("a man")
-        candidates.append(_Candidate(fig, False, _is_part(text, m.start(), m.end())))
+        candidates.append(_Candidate(fig, False, _is_part(text, m.start(), m.end(), tw)))
     best: tuple[float, Figure] | None = None
     for part in (False, True):
         for c in candidates:
             if c.part != part or _AGENT_BEFORE.search(_before(text, c.fig.start)):
                 continue
-            dist = _binding(text, c, deaths, losses, outcomes, candidates)
+            dist = _binding(text, c, deaths, losses, outcomes, candidates, tw)
             if dist is None or dist > FATALITY_WINDOW_WORDS:
                 continue
             if best is None or dist < best[0]:
@@ -386,6 +416,7 @@ def _binding(
     losses: list[re.Match[str]],
     outcomes: list[re.Match[str]],
     candidates: list[_Candidate],
+    tw: _TollWords,
 ) -> float | None:
     """Return the distance to the death word a figure belongs to, or None if it is no toll."""
     near: tuple[float, str, re.Match[str]] | None = None
@@ -404,7 +435,7 @@ def _binding(
         return None  # "civilian casualties" is no count of one
     if kind == "loss" and not (c.people and word.end() <= c.fig.start and dist <= 1):
         return None
-    if kind == "death" and c.fig.end <= word.start() and _ACTIVE.fullmatch(word.group()):
+    if kind == "death" and c.fig.end <= word.start() and tw.active.fullmatch(word.group()):
         between = text[c.fig.end : word.start()]
         # Only an object right after the verb: "2 killed, 3 wounded" lists two outcomes.
         objects = [o for o in candidates if o is not c and word.end() <= o.fig.start]
@@ -426,8 +457,18 @@ def _before(text: str, pos: int) -> str:
     return text[max(0, pos - _CUE_CHARS) : pos]
 
 
-def _is_part(text: str, start: int, end: int) -> bool:
-    return bool(_PART_BEFORE.search(_before(text, start)) or _PART_AFTER.match(text, end))
+def _is_part(text: str, start: int, end: int, tw: _TollWords) -> bool:
+    """Tell whether a figure is a part of the toll: "including seven children", "seven of them".
+
+    Right after a death verb "of them" names whom the figure counts, not a part of another
+    figure ("attacked a barracks, killing 14 of them").
+    """
+    if _PART_BEFORE.search(_before(text, start)):
+        return True
+    if not _PART_AFTER.match(text, end):
+        return False
+    verb = re.search(r"(\S+)\s+$", _before(text, start))
+    return not (verb and tw.active.fullmatch(verb.group(1)))
 
 
 def _counts_things(text: str, end: int, tw: _TollWords) -> bool:
@@ -447,14 +488,15 @@ def _implausible(fig: Figure) -> bool:
     )
 
 
-def _looks_like_year_or_date(text: str, m: re.Match[str]) -> bool:
+def _looks_like_year_or_date(text: str, m: re.Match[str], end: int) -> bool:
+    """Tell whether the figure of ``m`` (ending at ``end``) is a year or a day of a month."""
     token = m.group("num") or ""
     if re.fullmatch(r"1[89]\d\d|20\d\d", token):
         return True
-    around = text[max(0, m.start() - 12) : m.end() + 12]
+    around = text[max(0, m.start() - 12) : end + 12]
     return (
         bool(_MONTH_BEFORE.search(text[max(0, m.start() - 12) : m.start()]))
-        or bool(_MONTH_AFTER.match(text, m.end()))  # "on 3 May": a day, not a toll
+        or bool(_MONTH_AFTER.match(text, end))  # "on 3 May": a day, not a toll
         or "%" in around[len(around) // 2 :][:3]
     )
 
