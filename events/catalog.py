@@ -1,5 +1,7 @@
 """Load the seed dictionaries into the database (``events init``).
 
+The rows come from the typed records of :mod:`events.lexicon`, the same the pipeline reads.
+
 Idempotent: rows are keyed (actor key, location key, alias, crosswalk type/mode),
 missing ones are inserted with ON CONFLICT DO NOTHING, so running it twice, or two
 processes at once, leaves the same rows.
@@ -18,8 +20,8 @@ from sqlalchemy import Table, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from events import lexicon
 from events.models import Actor, ActorAlias, EventType, Location
-from events.seeds import read_tsv, split_multi
 
 log = logging.getLogger(__name__)
 
@@ -54,61 +56,48 @@ def _insert_ignore_statement(table: Table, dialect: str) -> Any:
     raise NotImplementedError(dialect)  # pragma: no cover - other engines not supported yet
 
 
-def _float(cell: str) -> float | None:
-    try:
-        return float(cell) if cell else None
-    except ValueError:
-        return None
-
-
 def seed_rows() -> dict[str, list[Any]]:
-    """Read the seed files into rows for actors, aliases, locations and crosswalk."""
+    """Turn the lexicon's records into rows for actors, aliases, locations and crosswalk."""
     actors: list[dict[str, Any]] = []
     aliases: list[tuple[str, str, str]] = []  # (actor key, alias, kind)
     locations: list[dict[str, Any]] = []
 
-    for row in read_tsv("countries.tsv"):
-        code = row["alpha3"]
+    for c in lexicon.countries():
+        code = c.alpha3
         actors.append(
-            {"key": code, "name": row["name"], "kind": "state", "country": code,
+            {"key": code, "name": c.name, "kind": "state", "country": code,
              "sector": None, "wikidata": None, "origin": "seed"}
         )  # fmt: skip
-        aliases.append((code, row["name"], "name"))
-        aliases += [(code, a, "name") for a in split_multi(row.get("aliases", ""))]
-        aliases += [(code, a, "adjective") for a in split_multi(row.get("adjectives", ""))]
-        if row.get("capital") and row.get("capital_metonym", "yes") != "no":
-            aliases.append((code, row["capital"], "capital"))
-        lat = _float(row.get("latitude", "") or row.get("capital_lat", ""))
-        lon = _float(row.get("longitude", "") or row.get("capital_lon", ""))
+        aliases.append((code, c.name, "name"))
+        aliases += [(code, a, "name") for a in c.aliases]
+        aliases += [(code, a, "adjective") for a in c.adjectives]
+        if c.capital and c.capital_metonym:
+            aliases.append((code, c.capital, "capital"))
         locations.append(
-            {"key": f"country:{code}", "name": row["name"], "admin1": None, "country": code,
-             "latitude": lat, "longitude": lon, "precision": "country"}
+            {"key": f"country:{code}", "name": c.name, "admin1": None, "country": code,
+             "latitude": c.latitude, "longitude": c.longitude, "precision": "country"}
         )  # fmt: skip
 
-    for row in read_tsv("actors.tsv"):
+    for a in lexicon.named_actors():
         actors.append(
-            {"key": row["key"], "name": row["name"], "kind": row["kind"] or "organisation",
-             "country": row["country"] or None, "sector": row["sector"] or None,
-             "wikidata": row.get("wikidata") or None, "origin": "seed"}
+            {"key": a.key, "name": a.name, "kind": a.kind or "organisation",
+             "country": a.country, "sector": a.sector, "wikidata": a.wikidata, "origin": "seed"}
         )  # fmt: skip
-        aliases.append((row["key"], row["name"], "name"))
-        aliases += [(row["key"], a, "name") for a in split_multi(row.get("aliases", ""))]
+        aliases.append((a.key, a.name, "name"))
+        aliases += [(a.key, alias, "name") for alias in a.aliases]
 
-    for row in read_tsv("regions.tsv"):
+    for r in lexicon.regions():
         locations.append(
-            {"key": "region:" + _slug(row["name"]), "name": row["name"],
-             "admin1": row.get("admin1") or None, "country": row.get("country") or None,
-             "latitude": _float(row.get("latitude", "")),
-             "longitude": _float(row.get("longitude", "")),
-             "precision": row.get("precision") or "region"}
+            {"key": "region:" + _slug(r.name), "name": r.name, "admin1": r.admin1,
+             "country": r.country, "latitude": r.latitude, "longitude": r.longitude,
+             "precision": r.precision}
         )  # fmt: skip
 
     crosswalk = [
-        {"plover_type": r["plover_type"], "mode": r.get("mode", ""),
-         "acled_event_type": r.get("acled_event_type") or None,
-         "acled_sub_event_type": r.get("acled_sub_event_type") or None,
-         "cameo_root": r.get("cameo_root") or None, "description": r.get("description") or None}
-        for r in read_tsv("plover_types.tsv")
+        {"plover_type": t.plover_type, "mode": t.mode, "acled_event_type": t.acled_event_type,
+         "acled_sub_event_type": t.acled_sub_event_type, "cameo_root": t.cameo_root,
+         "description": t.description}
+        for t in lexicon.plover_types()
     ]  # fmt: skip
     return {"actors": actors, "aliases": aliases, "locations": locations, "crosswalk": crosswalk}
 

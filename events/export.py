@@ -17,7 +17,6 @@ Profiles:
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import itertools
 import json
@@ -38,8 +37,11 @@ from sqlalchemy.exc import DBAPIError
 from events import EXTRACTOR_VERSION, __version__, readonly
 from events.catalog import normalize_alias
 from events.db import Database, current_revision, describe, take_denial
-from events.errors import EventsError, QueryError, ReadOnlyViolation, SeedError
-from events.seeds import read_tsv
+from events.errors import EventsError, QueryError, ReadOnlyViolation
+from events.lexicon import UCDP_REGIONS as UCDP_REGIONS  # re-exported: the codebook's names
+from events.lexicon import CountryCodes, country_regions
+from events.lexicon import InterRule as InterRule
+from events.lexicon import inter_rules as inter_rules
 from events.sqlexpr import check_condition
 from events.views import CLAIMS_FLAT_COLUMNS, EVENTS_FLAT_COLUMNS
 
@@ -174,38 +176,7 @@ class ExportResult:
     manifest: dict[str, Any] | None = None
 
 
-# --- the ACLED inter-code rules (seed) ------------------------------------------------
-
-_SAFE_CELL = re.compile(r"^[\w /&,.()-]*$")
-
-
-@dataclass(frozen=True)
-class InterRule:
-    """One row of seeds/acled_inter.tsv: conditions on an actor and the code they give."""
-
-    sector: str
-    kind: str
-    acled_event_type: str
-    abroad: bool
-    inter: int
-
-
-@functools.cache
-def inter_rules() -> tuple[InterRule, ...]:
-    """Load the ACLED inter-code rules once, validating every cell."""
-    rules = []
-    for n, row in enumerate(read_tsv("acled_inter.tsv"), start=1):
-        cells = (row["sector"], row["kind"], row["acled_event_type"])
-        if not all(_SAFE_CELL.match(c) for c in cells):
-            raise SeedError(f"acled_inter.tsv rule {n}: unexpected characters in {cells}")
-        if row["abroad"] not in ("", "yes", "no"):
-            raise SeedError(f"acled_inter.tsv rule {n}: abroad must be yes, no or empty")
-        if not row["inter"].isdigit() or not 1 <= int(row["inter"]) <= 8:
-            raise SeedError(f"acled_inter.tsv rule {n}: inter must be an ACLED code 1-8")
-        rules.append(InterRule(*cells, row["abroad"] == "yes", int(row["inter"])))
-    if not rules:
-        raise SeedError("acled_inter.tsv has no rules: ACLED inter codes cannot be assigned")
-    return tuple(rules)
+# --- the ACLED inter-code rules (seed: events.lexicon.inter_rules) -------------------
 
 
 def _inter_case(actor: str, view: str = "v") -> str:
@@ -227,49 +198,12 @@ def _inter_case(actor: str, view: str = "v") -> str:
 
 # --- the regions and country numbers of the codebooks (seed) ---------------------------
 
-#: UCDP's five regions (the UCDP/PRIO codebook's, by Gleditsch-Ward number).
-UCDP_REGIONS = frozenset({"Africa", "Americas", "Asia", "Europe", "Middle East"})
-_REGION_NAME = re.compile(r"^[A-Z][A-Za-z ]*$")
-
-
-@dataclass(frozen=True)
-class CountryCodes:
-    """One row of seeds/country_regions.tsv: a country's place in ACLED's and UCDP's lists."""
-
-    acled_region: str | None
-    ucdp_region: str | None
-    gw_code: int | None  # Gleditsch-Ward number: UCDP's country_id
-
-
 EMPTY = CountryCodes(None, None, None)
 
 
-@functools.cache
 def country_codes() -> dict[str, CountryCodes]:
-    """Load the country -> ACLED region, UCDP region, G&W number seed once, validating it."""
-    out: dict[str, CountryCodes] = {}
-    for n, row in enumerate(read_tsv("country_regions.tsv"), start=1):
-        code, acled, ucdp, gw = (
-            row["alpha3"],
-            row["acled_region"],
-            row["ucdp_region"],
-            row["gw_code"],
-        )
-        where = f"country_regions.tsv row {n} ({code})"
-        if not re.fullmatch(r"[A-Z]{3}", code) or code in out:
-            raise SeedError(f"{where}: alpha3 must be a new ISO 3166-1 alpha-3 code")
-        if acled and not _REGION_NAME.match(acled):
-            raise SeedError(f"{where}: unexpected characters in the ACLED region {acled!r}")
-        if ucdp and ucdp not in UCDP_REGIONS:
-            raise SeedError(
-                f"{where}: UCDP region must be one of {', '.join(sorted(UCDP_REGIONS))}"
-            )
-        if gw and not (gw.isdigit() and 2 <= int(gw) <= 999):
-            raise SeedError(f"{where}: gw_code must be a Gleditsch-Ward number (2-999)")
-        out[code] = CountryCodes(acled or None, ucdp or None, int(gw) if gw else None)
-    if not out:
-        raise SeedError("country_regions.tsv has no rows: regions and country_id stay empty")
-    return out
+    """Return the country -> ACLED region, UCDP region, G&W number seed (events.lexicon)."""
+    return country_regions()
 
 
 # --- SQL building ---------------------------------------------------------------------

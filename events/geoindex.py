@@ -45,8 +45,9 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
+from events import lexicon
 from events.errors import EventsError, SeedError
-from events.seeds import read_tsv, seed_path, split_multi
+from events.seeds import seed_path
 
 log = logging.getLogger(__name__)
 
@@ -225,14 +226,7 @@ def _literal(pattern: str) -> bool:
 
 def read_transliteration() -> list[tuple[str, str]]:
     """Return the (pattern, replacement) rules of ``seeds/transliteration.tsv``, checked."""
-    rules = []
-    for row in read_tsv("transliteration.tsv"):
-        try:
-            re.compile(row["pattern"]).sub(row["replacement"], "test")
-        except (re.error, IndexError) as exc:
-            raise SeedError(f"transliteration.tsv: bad rule {row['pattern']!r}: {exc}") from exc
-        rules.append((row["pattern"], row["replacement"]))
-    return rules
+    return [(rule.pattern, rule.replacement) for rule in lexicon.transliterations()]
 
 
 @functools.cache
@@ -660,20 +654,20 @@ class _Builder:
 
     def add_countries(self) -> None:
         """Add ``countries.tsv``: the parents of everything else."""
-        for r in read_tsv("countries.tsv"):
-            a3 = r["alpha3"]
+        for c in lexicon.countries():
+            a3 = c.alpha3
             self.country[a3] = self.add(
                 _Place(
                     key=f"country:{a3}",
-                    name=r["name"],
+                    name=c.name,
                     kind="country",
                     precision="country",
                     source="countries.tsv",
                     country=a3,
-                    latitude=_float(r["capital_lat"]),
-                    longitude=_float(r["capital_lon"]),
+                    latitude=c.latitude,
+                    longitude=c.longitude,
                 ),
-                split_multi(r["aliases"]),
+                c.aliases,
             )
 
     def read_cities(self) -> list[dict[str, Any]]:
@@ -686,10 +680,8 @@ class _Builder:
 
     def add_geonames_units(self, cities: Sequence[dict[str, Any]]) -> None:
         """Add the first- and second-level units the GeoNames places lie in."""
-        names1 = {
-            (r["country"], r["admin1code"]): r["name"] for r in read_tsv("geonames_admin1.tsv")
-        }
-        self.admin2_of = {int(r["geonameid"]): r["admin2"] for r in read_tsv("geonames_admin2.tsv")}
+        names1 = {(a.country, a.code): a.name for a in lexicon.geonames_admin1()}
+        self.admin2_of = dict(lexicon.geonames_admin2())
         members1: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
         members2: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
         for c in cities:
@@ -899,55 +891,52 @@ class _Builder:
 
     def add_regions(self) -> None:
         """Add the curated regions of ``regions.tsv``."""
-        for r in read_tsv("regions.tsv"):
-            a3 = r["country"] or None
-            precision = r["precision"] or "region"
+        for r in lexicon.regions():
+            a3 = r.country
+            precision = r.precision
             self.add(
                 _Place(
-                    key=f"region:{_slug(r['name'])}",
-                    name=r["name"],
+                    key=f"region:{_slug(r.name)}",
+                    name=r.name,
                     kind=precision if precision in ("admin1", "admin2") else "region",
                     precision=precision,
                     source="regions.tsv",
                     country=a3,
-                    admin1=r["admin1"] or None,
+                    admin1=r.admin1,
                     parent=self.country.get(a3) if a3 else None,  # may span units
-                    latitude=_float(r["latitude"]),
-                    longitude=_float(r["longitude"]),
+                    latitude=r.latitude,
+                    longitude=r.longitude,
                 ),
-                split_multi(r["aliases"]),
+                r.aliases,
             )
 
     def add_researchers_places(self) -> None:
         """Add ``places.tsv``; its names replace GeoNames and ISO places of the same key."""
         shadowed: set[str] = set()
-        for r in read_tsv("places.tsv"):
-            a3 = r["country"] or None
-            precision = r["precision"] or "point"
-            if precision not in _PRECISION_KIND:
-                raise SeedError(f"places.tsv: {r['name']!r} has unknown precision {precision!r}")
-            aliases = split_multi(r["aliases"])
+        for r in lexicon.places():
+            a3 = r.country
+            precision = r.precision
             self.add(
                 _Place(
-                    key=f"place:{_slug(r['name'])}:{(a3 or 'xxx').lower()}",
-                    name=r["name"],
+                    key=f"place:{_slug(r.name)}:{(a3 or 'xxx').lower()}",
+                    name=r.name,
                     kind=_PRECISION_KIND[precision],
                     precision=precision,
                     source="places.tsv",
                     country=a3,
-                    admin1=r["admin1"] or None,
-                    admin2=r["admin2"] or None,
+                    admin1=r.admin1,
+                    admin2=r.admin2,
                     parent=self.parent_of(
                         a3,
-                        r["admin1"] if precision in ("point", "admin2") else "",
-                        r["admin2"] if precision == "point" else "",
+                        (r.admin1 or "") if precision in ("point", "admin2") else "",
+                        (r.admin2 or "") if precision == "point" else "",
                     ),
-                    latitude=_float(r["latitude"]),
-                    longitude=_float(r["longitude"]),
+                    latitude=r.latitude,
+                    longitude=r.longitude,
                 ),
-                aliases,
+                r.aliases,
             )
-            shadowed.update(self.fold(n) for n in (r["name"], *aliases))
+            shadowed.update(self.fold(n) for n in (r.name, *r.aliases))
         if shadowed:
             by_id = {p.id: p for p in self.places}
             self.names = {
@@ -1035,13 +1024,6 @@ def _centroid(members: Sequence[dict[str, Any]]) -> tuple[float | None, float | 
     lon = math.degrees(math.atan2(y, x))
     lat = math.degrees(math.atan2(z, math.hypot(x, y)))
     return round(lat, 5), round(lon, 5)
-
-
-def _float(cell: str) -> float | None:
-    try:
-        return float(cell) if cell else None
-    except ValueError:
-        return None
 
 
 def _slug(name: str) -> str:

@@ -13,8 +13,8 @@ import functools
 import math
 import re
 
+from events import lexicon
 from events.pipeline.doc import ActorMention, Claim, Document
-from events.seeds import read_tsv, split_multi
 
 #: Words that say what kind of unit or spot a name is, not which: "Idlib governorate" and
 #: "Idlib" are one name, so are "province of Herat", "Khalsa city (area of)" and "Khalsa".
@@ -35,7 +35,8 @@ ARTICLES = frozenset({"al"})
 STATE_KINDS = frozenset(
     {"state", "government", "military", "police", "legislature", "judiciary", "intelligence"}
 )
-STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "LEG", "JUD", "SPY"})
+#: Sectors that are organs of a state (``state`` in seeds/sectors.tsv).
+STATE_SECTORS = lexicon.state_sectors()
 
 
 def top_claim(doc: Document) -> Claim | None:
@@ -90,19 +91,16 @@ def same_name(a: str | None, b: str | None) -> bool:
 
 @functools.cache
 def _crosswalk() -> dict[str, frozenset[str]]:
-    return {
-        _country_key(row["ucdp_name"]): frozenset(split_multi(row["alpha3"]))
-        for row in read_tsv("ucdp_countries.tsv")
-    }
+    return {_country_key(row.ucdp_name): frozenset(row.alpha3) for row in lexicon.ucdp_countries()}
 
 
 @functools.cache
 def _country_aliases() -> dict[str, str]:
     """Return the names and aliases of ``seeds/countries.tsv`` (short names: "Britain")."""
     out: dict[str, str] = {}
-    for row in read_tsv("countries.tsv"):
-        for name in [row["name"], *split_multi(row["aliases"])]:
-            out.setdefault(_country_key(name), row["alpha3"])
+    for c in lexicon.countries():
+        for name in (c.name, *c.aliases):
+            out.setdefault(_country_key(name), c.alpha3)
     return out
 
 

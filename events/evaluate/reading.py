@@ -17,7 +17,7 @@ Fields (accuracy):
   ``seeds/plover_types.tsv`` (the mode's row, else the type's default row: what exports do);
 * ``actor1_class`` / ``actor2_class`` -- the ACLED inter class of the claim's principal actors
   (:func:`events.evaluate.match.principal_actors`) by the rules of ``seeds/acled_inter.tsv``
-  (:func:`events.export.inter_rules`, tried top to bottom as the ACLED export does); reports
+  (:func:`events.lexicon.inter_rules`, tried top to bottom as the ACLED export does); reports
   whose gold class is empty are not counted;
 * ``fatalities`` -- the best figure equals a non-zero gold toll (reports with a toll only);
   ``fatalities.none`` -- no figure, or 0, where the gold toll is 0 (injured are not dead);
@@ -42,11 +42,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from events import lexicon
 from events.errors import EventsError, StageError
 from events.evaluate import Report
 from events.evaluate.match import folded, name_key, principal_actors, similar_words, top_claim
 from events.pipeline.doc import ActorMention, Claim, Document
-from events.seeds import read_tsv, split_multi
 
 #: The dev set shipped with the checkout (ours, always present).
 DEFAULT_FILE = Path(__file__).resolve().parents[2] / "tests" / "data" / "reading_dev.jsonl"
@@ -171,10 +171,7 @@ def _gold(n: int, row: dict[str, object]) -> GoldReport:
 
 @functools.cache
 def _crosswalk() -> dict[tuple[str, str], str]:
-    return {
-        (r["plover_type"], r.get("mode", "")): r.get("acled_event_type", "")
-        for r in read_tsv("plover_types.tsv")
-    }
+    return {(t.plover_type, t.mode): t.acled_event_type or "" for t in lexicon.plover_types()}
 
 
 def acled_event_type(claim: Claim | None) -> str | None:
@@ -190,11 +187,9 @@ def acled_event_type(claim: Claim | None) -> str | None:
 
 def inter_class(actor: ActorMention | None, event_type: str | None, country: str | None) -> str:
     """Return the ACLED inter class of an actor ("" when no rule of the seed matches)."""
-    from events.export import inter_rules
-
     if actor is None:
         return ""
-    for rule in inter_rules():
+    for rule in lexicon.inter_rules():
         if rule.sector and actor.sector != rule.sector:
             continue
         if rule.kind and actor.kind != rule.kind:
@@ -212,9 +207,8 @@ def inter_class(actor: ActorMention | None, event_type: str | None, country: str
 def _country_words() -> frozenset[str]:
     """Return country names and adjectives ("Syrian"): they say whose, not which body."""
     out: set[str] = set()
-    for row in read_tsv("countries.tsv"):
-        for cell in (row["name"], row["adjectives"]):
-            out.update(w for phrase in split_multi(cell) for w in name_key(phrase).split())
+    for c in lexicon.countries():
+        out.update(w for phrase in (c.name, *c.adjectives) for w in name_key(phrase).split())
     return frozenset(out)
 
 

@@ -32,9 +32,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from events import lexicon
 from events.pipeline.doc import Document
 from events.pipeline.runner import stage
-from events.seeds import read_tsv
 
 log = logging.getLogger(__name__)
 
@@ -177,15 +177,14 @@ def _boilerplate() -> _Boilerplate:
     parts: list[str] = []
     kinds: dict[str, str] = {}
     outlets: dict[str, str] = {}
-    for i, row in enumerate(read_tsv("boilerplate.tsv")):
-        pattern = re.escape(row["pattern"]) if row["match"] == "line" else row["pattern"]
+    for i, rule in enumerate(lexicon.boilerplate()):
+        pattern = rule.regex
         name = f"p{i}"
         if "(?P<outlet>" in pattern:  # group names must be unique in one regex
             pattern = pattern.replace("(?P<outlet>", f"(?P<outlet{i}>")
             outlets[name] = f"outlet{i}"
-        re.compile(pattern)  # fail here, naming the bad seed, not in the big regex
         parts.append(f"(?P<{name}>{pattern})")
-        kinds[name] = row["kind"]
+        kinds[name] = rule.kind
     log.debug("boilerplate: %d patterns", len(parts))
     regex = re.compile("|".join(parts) or r"(?!)", re.IGNORECASE)
     return _Boilerplate(regex, kinds, outlets)

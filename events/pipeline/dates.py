@@ -37,6 +37,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from events import lexicon
 from events.dates import (
     DateInterval,
     Prefer,
@@ -48,7 +49,6 @@ from events.dates import (
 )
 from events.pipeline.doc import DateMention, DatePrecision, Document, Sentence
 from events.pipeline.runner import stage
-from events.seeds import read_tsv, split_multi
 
 log = logging.getLogger(__name__)
 
@@ -102,10 +102,9 @@ class Vocabulary:
 @functools.cache
 def vocabulary() -> Vocabulary:
     """Load the date vocabulary from ``seeds/date_patterns.tsv`` (once)."""
-    rows = read_tsv(SEED)
-    by_kind: dict[str, list[tuple[list[str], str]]] = {}
-    for row in rows:
-        by_kind.setdefault(row["kind"], []).append((split_multi(row["words"]), row["value"]))
+    by_kind: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for row in lexicon.date_words():
+        by_kind.setdefault(row.kind, []).append((row.words, row.value))
 
     def words(kind: str) -> list[str]:
         return [w for ws, _ in by_kind.get(kind, []) for w in ws]
@@ -136,7 +135,7 @@ def vocabulary() -> Vocabulary:
     )
     if not vocab.months:
         log.warning("%s has no month names: the dates stage will find almost nothing", SEED)
-    log.debug("date vocabulary: %d rows", len(rows))
+    log.debug("date vocabulary: %d rows", len(lexicon.date_words()))
     return vocab
 
 

@@ -41,9 +41,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from events import lexicon
 from events.pipeline.doc import Document, Section, Sentence
 from events.pipeline.runner import stage
-from events.seeds import read_tsv
 
 log = logging.getLogger(__name__)
 
@@ -239,16 +239,8 @@ def _merge_title(sentences: list[Sentence], title: str) -> list[Sentence]:
 def _abbreviations() -> _Abbreviations:
     """Load seeds/abbreviations.tsv, grouped by kind."""
     groups: dict[str, set[str]] = {"never": set(), "final": set(), "number": set()}
-    for row in read_tsv("abbreviations.tsv"):
-        kind = row["kind"]
-        if kind not in groups:
-            log.warning(
-                "abbreviations.tsv: unknown kind %r for %r (use never, final or number)",
-                kind,
-                row["abbreviation"],
-            )
-            continue
-        groups[kind].add(row["abbreviation"])
+    for entry in lexicon.abbreviations():
+        groups[entry.kind].add(entry.abbreviation)
     log.debug("abbreviations: %d", sum(len(g) for g in groups.values()))
     return _Abbreviations(
         frozenset(groups["never"]), frozenset(groups["final"]), frozenset(groups["number"])

@@ -1,0 +1,220 @@
+"""PLOVER types and the lexicons of event coding (triggers, cues, tolls), as typed records.
+
+The trigger, cue, target-mode, toll-word and number loaders read the seeds' current columns,
+so that the stages owning them can switch from raw rows to these records. Two seeds still hide
+flags in a free-text ``notes`` column (triggers.tsv "low specificity", cues.tsv "estimate" and
+"observation"); the records carry them as explicit fields, read from an explicit yes/no column
+of that name when the seed has one and from ``notes`` until then.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from events import seeds
+from events.errors import SeedError
+from events.lexicon._load import seed_loader
+from events.lexicon.actors import ACLED_EVENT_TYPES, _sector
+
+
+@dataclass(frozen=True)
+class PloverType:
+    """A (PLOVER type, mode) pair of ``seeds/plover_types.tsv`` and its ACLED/CAMEO crosswalk."""
+
+    plover_type: str
+    mode: str
+    acled_event_type: str | None
+    acled_sub_event_type: str | None
+    cameo_root: str | None
+    description: str | None
+
+
+@seed_loader("plover_types.tsv")
+def plover_types() -> tuple[PloverType, ...]:
+    """Return the PLOVER types and modes with their crosswalk, as the database stores them."""
+    out = []
+    for r in seeds.table("plover_types.tsv"):
+        plover = r["plover_type"]
+        if not plover.isalpha() or not plover.isupper():
+            raise r.error(f"plover_type {plover!r} must be an upper-case PLOVER type")
+        cameo = r["cameo_root"]
+        if cameo and not (cameo.isdigit() and len(cameo) == 2):
+            raise r.error(f"cameo_root {cameo!r} must be a two-digit CAMEO root code")
+        out.append(
+            PloverType(
+                plover_type=plover,
+                mode=r["mode"],
+                acled_event_type=r.choice("acled_event_type", ("", *ACLED_EVENT_TYPES)) or None,
+                acled_sub_event_type=r.optional("acled_sub_event_type"),
+                cameo_root=cameo or None,
+                description=r.optional("description"),
+            )
+        )
+    return tuple(out)
+
+
+def plover_type_names() -> tuple[str, ...]:
+    """Return the PLOVER event types, in the order of ``seeds/plover_types.tsv``."""
+    return tuple(dict.fromkeys(t.plover_type for t in plover_types()))
+
+
+def _plover_type(row: seeds.SeedRow, column: str) -> str:
+    value = row[column]
+    if value not in plover_type_names():
+        raise row.error(f"{column} {value!r} is not a PLOVER type of seeds/plover_types.tsv")
+    return value
+
+
+def _noted(row: seeds.SeedRow, column: str, words: str) -> bool:
+    """Return a flag from its own yes/no column, or (until the seed has one) from ``notes``."""
+    if column in row:
+        return row.flag(column, default=False)
+    return words in row["notes"]
+
+
+#: Voice hints of triggers.tsv (see its header).
+TRIGGER_VOICES = ("", "reciprocal", "theme", "undergoer", "control", "deontic", "allege")
+
+
+@dataclass(frozen=True)
+class TriggerRow:
+    """A row of ``seeds/triggers.tsv``: patterns reporting one PLOVER type and mode."""
+
+    patterns: tuple[str, ...]
+    event_type: str
+    mode: str
+    voice: str
+    generic: bool  # a low-specificity word ("incident"): weaker evidence of the event
+
+
+@seed_loader("triggers.tsv", "plover_types.tsv")
+def trigger_rows() -> tuple[TriggerRow, ...]:
+    """Return the trigger rows of ``seeds/triggers.tsv``."""
+    return tuple(
+        TriggerRow(
+            patterns=r.multi("pattern"),
+            event_type=_plover_type(r, "event_type"),
+            mode=r["mode"],
+            voice=r.choice("voice_hint", TRIGGER_VOICES),
+            generic=_noted(r, "generic", "low specificity"),
+        )
+        for r in seeds.table("triggers.tsv")
+    )
+
+
+@dataclass(frozen=True)
+class TargetMode:
+    """A row of ``seeds/target_modes.tsv``: the mode an event takes from its target's class."""
+
+    plover_type: str
+    mode: str
+    target_sector: str  # "CVL", or sector/kind ("OPP/population")
+    new_mode: str
+
+
+@seed_loader("target_modes.tsv", "plover_types.tsv", "sectors.tsv")
+def target_modes() -> tuple[TargetMode, ...]:
+    """Return the target-mode rules of ``seeds/target_modes.tsv``."""
+    return tuple(
+        TargetMode(
+            _plover_type(r, "plover_type"), r["mode"], _sector(r, "target_sector"), r["new_mode"]
+        )
+        for r in seeds.table("target_modes.tsv")
+    )
+
+
+#: Cue kinds, modalities and speaker positions of cues.tsv (see its header).
+CUE_KINDS = ("report", "relay", "modality", "condition", "negation", "speech", "agentive")
+MODALITIES = ("asserted", "alleged", "denied", "predicted", "conditional")
+SPEAKER_POSITIONS = ("before", "after", "inside", "object", "none")
+
+
+@dataclass(frozen=True)
+class CueRow:
+    """A row of ``seeds/cues.tsv``: an attribution cue."""
+
+    phrase: str
+    kind: str
+    modality: str
+    speaker: str  # before, after, inside, object, none
+    demand: str  # "", yes, negated
+    estimate: bool  # a prediction by someone other than the agent ("is expected to")
+    observation: bool  # a monitor's verb of observing ("documented"): dates what was observed
+
+
+@seed_loader("cues.tsv")
+def cue_rows() -> tuple[CueRow, ...]:
+    """Return the attribution cues of ``seeds/cues.tsv``."""
+    return tuple(
+        CueRow(
+            phrase=r["cue"],
+            kind=r.choice("kind", CUE_KINDS),
+            modality=r.choice("modality", ("", *MODALITIES)),
+            speaker=r.choice("speaker", ("", *SPEAKER_POSITIONS)) or "none",
+            demand=r.choice("demand", ("", "yes", "negated")),
+            estimate=_noted(r, "estimate", "estimate"),
+            observation=_noted(r, "observation", "observation"),
+        )
+        for r in seeds.table("cues.tsv")
+    )
+
+
+@dataclass(frozen=True)
+class TollWord:
+    """A row of ``seeds/toll_words.tsv``."""
+
+    word: str
+    kind: str  # person, outcome, unit ... (checked by events.pipeline.tolls, whose seed it is)
+    plural: str
+
+
+@seed_loader("toll_words.tsv")
+def toll_words() -> tuple[TollWord, ...]:
+    """Return the toll words of ``seeds/toll_words.tsv`` (lower-cased)."""
+    return tuple(
+        TollWord(r["word"].lower(), r["kind"], r["plural"].lower())
+        for r in seeds.table("toll_words.tsv")
+    )
+
+
+#: Kinds of numbers.tsv.
+NUMBER_KINDS = ("number", "scale", "vague", "modifier")
+
+
+@dataclass(frozen=True)
+class NumberWord:
+    """A row of ``seeds/numbers.tsv``: a number word, scale, vague quantity or modifier."""
+
+    phrase: str
+    kind: str
+    value: int | None  # number and scale
+    modifier: str  # modifier: at_least, about ...
+    low: int | None  # vague: the lowest, best and highest reading
+    best: int | None
+    high: int | None
+
+
+@seed_loader("numbers.tsv")
+def number_words() -> tuple[NumberWord, ...]:
+    """Return the rows of ``seeds/numbers.tsv``."""
+    out = []
+    for r in seeds.table("numbers.tsv"):
+        kind = r.choice("kind", NUMBER_KINDS)
+        numeric = kind in ("number", "scale")
+        value = r.integer("value", low=0) if numeric else None
+        if numeric and value is None:
+            raise r.error(f"a {kind} needs a value")
+        out.append(
+            NumberWord(
+                phrase=r["phrase"].lower(),
+                kind=kind,
+                value=value,
+                modifier=r["value"] if kind == "modifier" else "",
+                low=r.integer("low", low=0),
+                best=r.integer("best", low=0),
+                high=r.integer("high", low=0),
+            )
+        )
+    if not out:
+        raise SeedError("numbers.tsv has no rows: no figure will be read")
+    return tuple(out)

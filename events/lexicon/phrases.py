@@ -1,0 +1,165 @@
+"""Compile lexicon phrases (triggers, cues) to regexes and index them by first word.
+
+A phrase is written in lemmas: the compiler adds regular inflections ("attack" also matches
+"attacks", "attacked", "attacking"); ``a/b`` lists irregular forms ("meet/met"), ``word=``
+turns inflection off, ``...`` allows a few words between tokens and ``*`` is a speaker slot.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from events.errors import SeedError
+
+#: Words in a speaker slot ("quoted * as saying"); longer slots are not a speaker name.
+SLOT_MAX_WORDS = 6
+#: What ``...`` allows between two tokens: up to four other words.
+GAP = r"(?:\s+\S+){0,4}?\s+"
+
+FUNCTION_WORDS = frozenset(
+    "the a an of on in at to for by with from and or but as into onto over under its his her "
+    "their our your this that these those is are was were be been has have had will would "
+    "out up down off".split()
+)
+
+
+def inflections(word: str) -> set[str]:
+    """Return ``word`` with its regular inflections (plural, -ed, -ing, third person)."""
+    w = word.lower()
+    if len(w) < 3 or not w.isalpha() or w in FUNCTION_WORDS:
+        return {w}
+    forms = {w}
+    if w.endswith("e"):
+        forms |= {w + "s", w + "d", w[:-1] + "ing"}
+    elif w.endswith("y") and w[-2] not in "aeiou":
+        forms |= {w[:-1] + "ies", w[:-1] + "ied", w + "ing"}
+    elif w.endswith(("s", "sh", "ch", "x", "z")):
+        forms |= {w + "es", w + "ed", w + "ing"}
+    else:
+        forms |= {w + "s", w + "ed", w + "ing"}
+        if re.search(r"[^aeiou][aeiou][bdgklmnprt]$", w):
+            # Double the final consonant (ban -> banned); the undoubled form stays too, since
+            # stress decides and a harmless extra alternative costs nothing.
+            forms |= {w + w[-1] + "ed", w + w[-1] + "ing"}
+    if w.endswith("ize"):
+        forms |= inflections(w[:-3] + "ise")
+    return forms
+
+
+def _token_regex(token: str, inflect: bool) -> str:
+    alternatives: set[str] = set()
+    for alt in token.split("/"):
+        exact = alt.endswith("=")
+        alt = alt.rstrip("=")
+        if not alt:
+            continue
+        forms = inflections(alt) if inflect and not exact else {alt.lower()}
+        alternatives |= forms
+    parts = sorted(alternatives, key=len, reverse=True)
+    escaped = [re.escape(p).replace("'", "['’]").replace("’", "['’]") for p in parts]
+    return "(?:" + "|".join(escaped) + ")"
+
+
+def phrase_regex(phrase: str, *, inflect: bool, slot_group: str | None = None) -> str:
+    """Compile one lexicon phrase to a regex fragment (see the header of seeds/triggers.tsv).
+
+    ``...`` allows a few words between tokens, ``*`` is a speaker slot captured in
+    ``slot_group``, ``a/b`` lists irregular forms and ``word=`` turns inflection off.
+    """
+    out: list[str] = []
+    joiner_pending = False
+    gap_next = False
+    for token in phrase.split():
+        if token == "...":
+            gap_next = True
+            continue
+        if token == "*":
+            name = f"?P<{slot_group}>" if slot_group else "?:"
+            piece = rf"({name}\S+(?:\s+\S+){{0,{SLOT_MAX_WORDS - 1}}}?)"
+        else:
+            piece = _token_regex(token, inflect)
+        if joiner_pending:
+            out.append(GAP if gap_next else r"\s+")
+        out.append(piece)
+        joiner_pending = True
+        gap_next = False
+    if not out:
+        raise SeedError(f"empty lexicon phrase {phrase!r}")
+    return r"(?<![\w-])" + "".join(out) + r"(?![\w-])"
+
+
+_WORD = re.compile(r"\w[\w'’-]*")
+
+
+def _first_forms(phrase: str, inflect: bool) -> set[str]:
+    token = phrase.split()[0]
+    forms: set[str] = set()
+    for alt in token.split("/"):
+        exact = alt.endswith("=")
+        alt = alt.rstrip("=").lower()
+        if alt:
+            forms |= inflections(alt) if inflect and not exact else {alt}
+    return {f.replace("’", "'") for f in forms}
+
+
+@dataclass(frozen=True)
+class PhraseIndex:
+    """Lexicon phrases indexed by their first word: one hash lookup per word of the text.
+
+    Each phrase is its own anchored regex, tried only where its first word occurs, so the cost
+    grows with the words of the text, not with the size of the lexicon.
+    """
+
+    by_first: dict[str, tuple[tuple[int, re.Pattern[str]], ...]]
+
+    @classmethod
+    def build(cls, phrases: list[str], *, inflect: bool, priority: list[int]) -> PhraseIndex:
+        """Index ``phrases``; among those sharing a first word, lower ``priority`` goes first."""
+        table: dict[str, list[tuple[int, int, re.Pattern[str]]]] = {}
+        for i, phrase in enumerate(phrases):
+            regex = re.compile(
+                phrase_regex(phrase, inflect=inflect, slot_group="slot"), re.IGNORECASE
+            )
+            for form in _first_forms(phrase, inflect):
+                table.setdefault(form, []).append((priority[i], i, regex))
+        return cls(
+            {
+                k: tuple((i, r) for _, i, r in sorted(v, key=lambda x: x[:2]))
+                for k, v in table.items()
+            }
+        )
+
+    def finditer(self, text: str) -> Iterator[tuple[int, re.Match[str]]]:
+        """Yield (phrase index, match), leftmost first, without overlaps."""
+        pos = 0
+        for w in _WORD.finditer(text):
+            if w.start() < pos:
+                continue
+            candidates = self.by_first.get(w.group().lower().replace("’", "'"))
+            if not candidates:
+                # "aid-agency": try the part before a hyphen too.
+                head = w.group().split("-")[0].lower()
+                candidates = self.by_first.get(head) if head != w.group().lower() else None
+                if not candidates:
+                    continue
+            for i, regex in candidates:
+                m = regex.match(text, w.start())
+                if m:
+                    yield i, m
+                    pos = m.end()
+                    break
+
+
+def alternation_pattern(phrases: list[str] | tuple[str, ...], template: str) -> re.Pattern[str]:
+    """Compile phrases, longest first, into ``template`` (which holds ``{alternation}``).
+
+    Spaces in a phrase match any run of white space; the pattern is case-insensitive. With no
+    phrases the pattern matches nothing.
+    """
+    ordered = sorted(phrases, key=len, reverse=True)
+    if not ordered:
+        return re.compile(r"(?!x)x")
+    alternation = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered)
+    return re.compile(template.replace("{alternation}", alternation), re.IGNORECASE)
