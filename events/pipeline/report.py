@@ -3,6 +3,7 @@ name no place, and the confidence floor of claims that name nothing."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from events.pipeline.actors import (
@@ -160,16 +161,22 @@ def carry_toll(s: CodingSentence, claims: list[Claim], history: list[Claim]) -> 
     one without a source, and the attack the report is about is left without a figure. The
     figure is copied, never added: an attack that already has a figure keeps it, and a toll
     sentence with an attack of its own (a source named), or naming another place, keeps its toll.
+
+    Not an attack of its own: one whose only "source" is the dead themselves ("Six militia
+    members died in the fighting"), and one named by a definite noun that refers back to the
+    attack before ("Government forces repelled the attack; seven soldiers were killed"). The
+    riot a crowd's clash became (a protest in mode riot) takes a carried toll like an attack.
     """
     assaults = [c for c in claims if c.event_type == "ASSAULT" and not c.negated]
-    if any(c.actors("source") for c in assaults):
+    counted = fatalities(s.sent.text)
+    if any(_own_event(s, c, counted) for c in assaults):
         return  # the sentence reports an event of its own
     toll = next((c for c in assaults if _has_figure(c)), None)
     if toll is not None:
         figure = (toll.fatalities_low, toll.fatalities_best, toll.fatalities_high)
         places = [toll.place] if toll.place is not None else []
     elif not assaults:
-        found = fatalities(s.sent.text)
+        found = counted
         if found is None or all(f is None for f in (found.low, found.best, found.high)):
             return
         figure = (found.low, found.best, found.high)
@@ -179,7 +186,7 @@ def carry_toll(s: CodingSentence, claims: list[Claim], history: list[Claim]) -> 
     recent = [
         c
         for c in history
-        if c.event_type == "ASSAULT"
+        if (c.event_type == "ASSAULT" or (c.event_type == "PROTEST" and c.event_mode == "riot"))
         and c.section == s.sent.section
         and 0 < s.sent.index - c.sentence_index <= TOLL_CARRY_SENTENCES
         and not c.negated
@@ -190,6 +197,24 @@ def carry_toll(s: CodingSentence, claims: list[Claim], history: list[Claim]) -> 
     if places and attack.place is not None and all(_other_place(p, attack.place) for p in places):
         return
     attack.fatalities_low, attack.fatalities_best, attack.fatalities_high = figure
+
+
+#: A definite noun trigger refers back to an event already told ("the attack", "the clashes").
+_ANAPHORIC = re.compile(r"\b(?:the|this|that|these|those)\s+$", re.I)
+
+
+def _own_event(s: CodingSentence, claim: Claim, counted: Figure | None) -> bool:
+    """Tell whether an attack of the toll sentence is another event than the one told before.
+
+    It is when a source other than the counted dead is named, unless a definite noun names the
+    attack ("the attack", "in the fighting"): that is the earlier attack again.
+    """
+    if _ANAPHORIC.search(s.text(max(s.sent.start, claim.trigger_start - 12), claim.trigger_start)):
+        return False
+    if counted is None:
+        return bool(claim.actors("source"))
+    lo, hi = s.sent.start + counted.start, s.sent.start + counted.end
+    return any(not (lo <= a.start and a.end <= hi) for a in claim.actors("source"))
 
 
 def _has_figure(c: Claim) -> bool:
