@@ -88,8 +88,9 @@ _GAP_STOPWORDS = frozenset(
         "about",
     ]
 )
-# "-backed", "-led": the noun's country is not the modifier's ("Turkish-backed militants").
-_SPONSOR_WORDS = re.compile(r"-(?:backed|led|supported|sponsored|allied|funded|trained)\b", re.I)
+# "-backed", "-funded": the noun's country is not the modifier's ("Turkish-backed militants").
+# "-led" is not among them: "Vietnamese-led forces" are led, hence commanded, by Vietnam.
+_SPONSOR_WORDS = re.compile(r"-(?:backed|supported|sponsored|allied|funded|trained)\b", re.I)
 _LEADING_POSSESSIVE = re.compile(r"^(?:'s|’s)(?=\s)")
 _MODIFIER_TYPES = frozenset({"country", "adjective", "named"})
 _CHAIN_SEP = re.compile(r"\s*(?:,|and|,\s*and|&)\s*")

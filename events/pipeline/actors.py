@@ -41,6 +41,7 @@ from events.gazetteer import (
 from events.pipeline.actor_context import (
     ABROAD_QUALIFIER,
     ARTICLE_CONTEXT_MIN_SHARE,
+    STATE_SECTORS,
     coreference,
     qualified_abroad,
     resolve_article_context,
@@ -65,6 +66,8 @@ _OF_BEFORE = re.compile(r"\bof\s+(?:the\s+)?$", re.IGNORECASE)
 #: A determiner before a capital makes it a modifier ("a Mogadishu hotel", "the Kabul airport").
 _DETERMINER_BEFORE = re.compile(r"(?:^|\s)(?:a|an|the|this|that)\s+$", re.IGNORECASE)
 _LOWER_WORD_AFTER = re.compile(r"\s+[a-z]")
+#: "'s Idlib ", "'s Lower Shabelle ": a possessive and a capitalised name after a country.
+_POSSESSIVE_NAME = re.compile(r"(?:'s|’s)\s+(?:[A-Z][\w'’-]*\s+){1,3}")
 
 
 @stage("actors", requires=("sentences",), assigns=("actors",))
@@ -72,8 +75,9 @@ def find_actors(doc: Document) -> None:
     """Fill ``doc.actors`` with every actor mention, in text order per section."""
     mentions: list[ActorMention] = []
     located: list[str] = []  # countries of country/capital names used as places ("in Mali")
+    named = _named_countries(doc)
     for sentence in doc.sentences:
-        mentions.extend(_sentence_actors(sentence, located))
+        mentions.extend(_sentence_actors(sentence, located, named))
     resolve_person_context(doc, mentions)
     mentions.extend(coreference(doc, mentions))
     order = {s.index: i for i, s in enumerate(doc.sentences)}
@@ -91,13 +95,48 @@ def find_actors(doc: Document) -> None:
 # --------------------------------------------------------------------------
 
 
-def _sentence_actors(sentence: Sentence, located: list[str] | None = None) -> list[ActorMention]:
+def _named_countries(doc: Document) -> dict[str, int]:
+    """Count the countries the document's unambiguous names point to (countries, capitals,
+    demonyms, named actors with a home country)."""
+    counts: dict[str, int] = {}
+    for sentence in doc.sentences:
+        for m in actor_matcher().find(sentence.text):
+            codes = {e.country or (e.key if e.type == "country" else None) for e in m.entries}
+            codes.discard(None)
+            if len(codes) == 1 and m.best.type != "agent":
+                code = codes.pop()
+                assert code is not None
+                counts[code] = counts.get(code, 0) + 1
+    return counts
+
+
+def _by_context(matches: list[Match], named: dict[str, int]) -> list[Match]:
+    """Resolve ambiguous names by the countries the document names.
+
+    "SNA" is the Somali National Army in a report on Somalia and the Syrian National Army in a
+    report on Syria: of an alias's named readings, the one whose country the document names
+    most often comes first (ties keep the dictionary's order).
+    """
+    out: list[Match] = []
+    for m in matches:
+        readings = [e for e in m.entries if e.type == "named"]
+        if len({e.country for e in readings}) > 1:
+            ranked = sorted(m.entries, key=lambda e: -named.get(e.country or "", 0))
+            m = replace(m, entries=tuple(ranked))
+        out.append(m)
+    return out
+
+
+def _sentence_actors(
+    sentence: Sentence, located: list[str] | None = None, named: dict[str, int] | None = None
+) -> list[ActorMention]:
     """Return the actor mentions of one sentence (offsets into its section).
 
-    Countries named as places ("fighting in Mali") are appended to ``located``.
+    Countries named as places ("fighting in Mali") are appended to ``located``; ambiguous names
+    are read by the countries the document names (``named``, see :func:`_by_context`).
     """
     text = sentence.text
-    matches = actor_matcher().find(text)
+    matches = _by_context(actor_matcher().find(text), named or {})
     consumed: set[int] = set()  # indexes into matches already used
     out: list[ActorMention] = []
     out.extend(persons_by_title(sentence, matches, consumed))
@@ -124,6 +163,8 @@ def _plain_mention(sentence: Sentence, m: Match, following: Match | None) -> Act
         return None  # "a Mogadishu hotel", "Kabul airport": a city, not a government
     if e.type == "capital" and _OF_BEFORE.search(sentence.text[max(0, m.start - 12) : m.start]):
         return None  # "districts of Khartoum", "the outskirts of Kabul": a city, not a government
+    if e.type in ("country", "capital") and _part_of_place(sentence.text, m):
+        return None  # "Syria's Idlib province": a province, not the state
     if e.type == "agent":
         return _generic_agent(sentence, m)
     if e.type == "named":
@@ -142,6 +183,20 @@ def _plain_mention(sentence: Sentence, m: Match, following: Match | None) -> Act
         )
     rule = {"country": "alias", "capital": "metonym", "adjective": "demonym"}[e.type]
     return _state(sentence, m.start, m.end, e.country or e.key, rule)
+
+
+def _part_of_place(text: str, m: Match) -> bool:
+    """Return True for a country or capital that only qualifies a place named after it.
+
+    A possessive followed by a capitalised name and a unit or settlement word of
+    seeds/place_words.tsv: "Syria's Idlib province", "Somalia's Lower Shabelle region" name a
+    province, not the Syrian or Somali state, which neither speaks nor acts there.
+    """
+    after = _POSSESSIVE_NAME.match(text, m.end)
+    if after:
+        unit = place_word_pattern("unit", "settlement").match(text, after.end())
+        return bool(unit and unit.group().islower())
+    return False
 
 
 def _in_dateline(sentence: Sentence, m: Match) -> bool:
@@ -244,8 +299,27 @@ def _composite(
 def _agents(sentence: Sentence, matches: list[Match], consumed: set[int]) -> list[ActorMention]:
     text = sentence.text
     out: list[ActorMention] = []
+    heads = _agent_heads(text, matches)
+    qualifiers = {q for h, first in heads.items() for q in range(first, h)}
     for i, m in enumerate(matches):
-        if i in consumed or m.best.type != "agent":
+        if i in consumed or i in qualifiers or m.best.type != "agent":
+            continue
+        if i in heads:  # "government troops": one actor, the troops, from "government" on
+            start = matches[heads[i]].start
+            # "army spokesman", "military officials": the people of an organ speak for it
+            qualifier = matches[i - 1].best
+            agent = qualifier if m.best.sector == "GOV" else m.best
+            consumed.update(range(heads[i], i + 1))
+            chain = [c for c in modifier_chain(text, matches, start, allow_gap=True)]
+            chain = [c for c in chain if c not in consumed]
+            if not chain:
+                bare = replace(m, start=start, entries=(agent,))
+                out.append(replace(_generic_agent(sentence, bare), text=text[start : m.end]))
+                continue
+            consumed.update(chain)
+            for n, c in enumerate(chain):
+                end = m.end if n == len(chain) - 1 else matches[c].end
+                out.append(_composite(sentence, matches[c].start, end, matches[c].best, agent))
             continue
         chain = [
             c for c in modifier_chain(text, matches, m.start, allow_gap=True) if c not in consumed
@@ -264,6 +338,27 @@ def _agents(sentence: Sentence, matches: list[Match], consumed: set[int]) -> lis
             end = m.end if n == len(chain) - 1 else matches[c].end
             out.append(_composite(sentence, matches[c].start, end, matches[c].best, m.best))
     return out
+
+
+def _agent_heads(text: str, matches: list[Match]) -> dict[int, int]:
+    """Map the head of each run of adjacent agent nouns to the run's first match.
+
+    "government troops", "junta soldiers", "army officers", "police officers": a state agent
+    noun right before another agent noun (only a space between) qualifies it, and the two are
+    one actor, named by the head (the last noun). The qualifier must be a state organ, so
+    "rebel fighters" (one alias) and "militants' leaders" stay as they are.
+    """
+    heads: dict[int, int] = {}
+    for i in range(1, len(matches)):
+        prev, cur = matches[i - 1], matches[i]
+        if prev.best.type != "agent" or cur.best.type != "agent":
+            continue
+        if text[prev.end : cur.start] != " " or prev.best.sector not in STATE_SECTORS:
+            continue
+        if cur.best.sector not in STATE_SECTORS:
+            continue
+        heads[i] = heads.pop(i - 1, i - 1)
+    return heads
 
 
 def _country_after(text: str, matches: list[Match], i: int) -> int | None:
