@@ -93,6 +93,10 @@ DEMANDABLE = frozenset({"RETREAT", "CONCEDE", "AGREE", "CONSULT", "COOPERATE", "
 
 #: Consequences that make a demand a threat ("the attack will not stop until ...").
 THREATENING = frozenset({"ASSAULT", "COERCE", "SANCTION", "MOBILIZE", "THREATEN"})
+#: Complements that make a promise a threat ("is prepared to impose martial law", "vowed to
+#: crush"): coercion and force against another. Sending forces ("offered to send troops") and
+#: cooperative moves stay promises (AGREE).
+HOSTILE_COMPLEMENTS = frozenset({"ASSAULT", "COERCE", "SANCTION", "THREATEN"})
 
 
 DEMAND_MODE = {"RETREAT": "yield", "CONCEDE": "yield", "AGREE": "meet", "CONSULT": "meet"}
@@ -133,9 +137,12 @@ MODE_OUTRANKS = {
 }
 
 
-def _complements(s: CodingSentence, triggers: list[TriggerMatch]) -> tuple[set[int], set[int]]:
-    """Return (absorbed, embedded) trigger indexes: "agreed to withdraw", "condemned the attack"."""
-    absorbed: set[int] = set()
+def _complements(
+    s: CodingSentence, triggers: list[TriggerMatch]
+) -> tuple[dict[int, int], set[int]]:
+    """Return the absorbed triggers (inner index -> outer index: "agreed to withdraw") and the
+    embedded ones ("condemned the attack")."""
+    absorbed: dict[int, int] = {}
     embedded: set[int] = set()
     for i, outer in enumerate(triggers):
         if outer.trigger.event_type not in VERBAL_TYPES:
@@ -147,11 +154,46 @@ def _complements(s: CodingSentence, triggers: list[TriggerMatch]) -> tuple[set[i
                 break
             infinitive = re.search(r"\bto\b", gap, re.I) or re.search(r"\bto$", outer.text, re.I)
             if outer.trigger.voice == "control" and infinitive:
-                absorbed.add(j)
+                absorbed.setdefault(j, i)
             else:
                 embedded.add(j)
                 s.embedding.setdefault(inner.start, outer.end)
     return absorbed, embedded
+
+
+#: Words that open a clause subordinate to the one before: "lifted the curfew in X, where 28
+#: were killed in riots", "eased the measures as authorities elsewhere cracked down".
+_SUBORDINATOR = re.compile(
+    r"\b(?:where|as|while|whereas|although|though|because|which|who|whom|whose)\b", re.I
+)
+
+
+def _subordinate(s: CodingSentence, main: Claim, claims: list[Claim]) -> None:
+    """Rank below the main event the events of a clause subordinate to it.
+
+    The background a report gives after its main clause (where, as, while, which ...) is a
+    side remark: it keeps its claim but no longer outranks what the sentence reports.
+    """
+    for c in claims:
+        if c is main or c.trigger_start <= main.trigger_end or crowd_protest(c):
+            continue
+        if _SUBORDINATOR.search(s.text(main.trigger_end, c.trigger_start)):
+            c.confidence = round(min(c.confidence, main.confidence - CONF_OUTRANKED), 3)
+
+
+def _promise_or_threat(claim: Claim, complements: list[TriggerMatch]) -> None:
+    """Make a promise of force or coercion a threat: "is prepared to impose martial law".
+
+    PLOVER codes an announced intention by what is intended: cooperation promised is AGREE,
+    coercion or force announced against another is THREATEN.
+    """
+    if claim.event_type != "AGREE" or claim.negated:
+        return
+    hostile = next((t for t in complements if t.trigger.event_type in HOSTILE_COMPLEMENTS), None)
+    if hostile is not None:
+        claim.event_type = "THREATEN"
+        claim.event_mode = THREAT_MODE.get(hostile.trigger.event_type) or None
+        claim.rule = f"{claim.rule}+complement:{hostile.trigger.event_type}"
 
 
 def code_trigger(s: CodingSentence, trig: TriggerMatch, embedded: bool) -> Claim | None:
@@ -293,6 +335,7 @@ def code_sentence(s: CodingSentence) -> list[Claim]:
             continue
         claim = code_trigger(s, trig, embedded=i in embedded)
         if claim is not None:
+            _promise_or_threat(claim, [triggers[j] for j, o in absorbed.items() if o == i])
             claims.append(claim)
             if trig.trigger.voice == "allege" and not claim.negated:
                 alleging.append(claim)
@@ -305,6 +348,7 @@ def code_sentence(s: CodingSentence) -> list[Claim]:
     main = next((c for c in ranked if c.actors("source")), None)
     if main is not None:
         main.confidence = round(min(main.confidence + CONF_MAIN, 1.0), 3)
+        _subordinate(s, main, claims)
     if main is not None and crowd_protest(main):
         # What the crowd demands and how it is dispersed or arrested is part of the protest.
         crowd = {a.key for a in main.actors("source")}

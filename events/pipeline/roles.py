@@ -90,7 +90,12 @@ _BY_NOUN = re.compile(r"^\s*(?:(?:\w+ed|carried out|staged)\s+)?by\s+(?:the\s+)?
 _BY_THE = re.compile(r"^\s*by\s+the\s+$", re.I)
 
 
-_CONJ_GAP = re.compile(r"^\s*(?:,|and|or|&|,\s*and|as well as)?\s*(?:the\s+)?$", re.I)
+#: "Russia, France and the U.S.", "the president and his party": the determiner of a conjunct.
+_CONJ_GAP = re.compile(
+    r"^\s*(?:,|and|or|&|,\s*and|as well as)?\s*(?:(?:the|his|her|its|their)\s+)?$", re.I
+)
+#: "the rebels in Darfur must": a place after its actor qualifies it.
+_PLACE_QUALIFIER = re.compile(r"^\s*(?:in|of|from)\s+(?:the\s+)?$", re.I)
 
 
 _ADJACENT_GAP = re.compile(r"^[\s,’'s-]*$")
@@ -298,7 +303,7 @@ def assign_roles(s: CodingSentence, trig: TriggerMatch) -> list[RoleFiller]:
         add("source", subject + agent)
         add("assoc", obj)
     elif voice == "deontic":
-        if subject and words_between(s, subject[-1].end, trig.start) <= DEONTIC_GAP_WORDS:
+        if subject and _deontic_gap(s, subject[-1].end, trig.start) <= DEONTIC_GAP_WORDS:
             add("target", subject)
     elif _passive(s, trig) or (agent and subject and _agent_of_noun(s, trig, agent)):
         # "X repelled an attack by Y": the by-phrase names the doer, the subject undergoes it.
@@ -363,3 +368,11 @@ def speaker_is_subject(s: CodingSentence, trig: TriggerMatch, claimant: ActorMen
     if any(w in CLAUSAL_REPORT_VERBS for w in words):
         return False  # "police said a bomb exploded": the bomb is not the police's
     return len(words) <= SPEAKER_VERB_WORDS
+
+
+def _deontic_gap(s: CodingSentence, start: int, end: int) -> int:
+    """Count the words between a subject and "must", a place qualifying the subject aside."""
+    for p in s.places:
+        if start <= p.start and p.end <= end and _PLACE_QUALIFIER.match(s.text(start, p.start)):
+            return words_between(s, p.end, end)
+    return words_between(s, start, end)
