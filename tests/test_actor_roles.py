@@ -149,3 +149,62 @@ def test_the_rsf_is_an_armed_group_not_the_state_military() -> None:
     rsf = next(a for a in actors_of("RSF fighters looted the market in Nyala.") if "RSF" in a.text)
     assert rsf.kind == "armed_group"
     assert rsf.sector == "REB"
+
+
+# --------------------------------------------------------------------------
+# A country's modifier does not reach over a clause; officials keep their own country
+# --------------------------------------------------------------------------
+
+
+def test_a_demonym_does_not_reach_over_a_verb_and_a_count() -> None:
+    found = actors_of("Russian shelling killed two civilians in Kherson on Sunday.")
+    assert "RUS:CVL" not in [a.key for a in found]
+    found = actors_of("Israeli strikes wounded 14 residents of Jabalia overnight.")
+    assert "ISR:CVL" not in [a.key for a in found]
+
+
+def test_an_adjective_right_before_the_agent_still_lets_the_country_through() -> None:
+    found = actors_of("Turkish unmanned drones struck a car near Qamishli.")
+    assert "TUR:MIL" in [a.key for a in found]
+
+
+def test_a_ukrainian_governor_is_not_given_the_attackers_country() -> None:
+    found = actors_of(
+        "Russian missiles struck an energy plant in Kharkiv overnight, regional governor "
+        "Oleh Syniehubov said."
+    )
+    governor = next(a for a in found if a.kind == "person")
+    assert governor.country != "RUS"
+    found = actors_of(
+        "Russian shelling killed two civilians in Kherson on Sunday, regional governor "
+        "Oleksandr Prokudin said."
+    )
+    governor = next(a for a in found if a.kind == "person")
+    assert governor.country != "RUS"
+
+
+def test_a_mayor_after_an_israeli_raid_is_not_israeli() -> None:
+    found = actors_of(
+        "Israeli troops raided the old city of Nablus before dawn, mayor Hussein Hamayel said."
+    )
+    assert next(a for a in found if a.kind == "person").country != "ISR"
+
+
+def test_a_demonym_just_before_a_title_still_gives_the_official_a_country() -> None:
+    found = actors_of("Nigerian junior foreign minister Dubem Oniya summoned the envoy.")
+    assert next(a for a in found if a.kind == "person").country == "NGA"
+
+
+def test_a_soldier_still_takes_the_country_of_his_army() -> None:
+    found = actors_of(
+        "Nigerian troops killed 20 insurgents near Bama, said army spokesman Onyema Nwachukwu."
+    )
+    assert next(a for a in found if a.kind == "person").country == "NGA"
+
+
+def test_biafran_separatists_are_nigerian_armed_groups() -> None:
+    found = actors_of("Police arrested 30 IPOB members in Enugu; MASSOB denied any role.")
+    assert {(a.key, a.country) for a in found if a.key.startswith("org:")} == {
+        ("org:ipob", "NGA"),
+        ("org:massob", "NGA"),
+    }

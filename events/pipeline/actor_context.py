@@ -14,7 +14,7 @@ import re
 from dataclasses import replace
 
 from events.gazetteer import country_by_code
-from events.pipeline.doc import ActorMention, Document
+from events.pipeline.doc import ActorMention, Document, Sentence
 
 #: A bare state agent ("the army", "police", "the ministry") takes the article's
 #: dominant country when that country has at least this share of the article's
@@ -37,12 +37,23 @@ STATE_SECTORS = frozenset({"MIL", "COP", "GOV", "LEG", "JUD", "SPY"})
 ABROAD_QUALIFIER = re.compile(
     r"\b(?:western|foreign|international|world|global|allied|other)\s+$", re.IGNORECASE
 )
+#: Sectors of armed forces and armed groups (see :func:`resolve_person_context`).
+ARMED_SECTORS = frozenset({"MIL", "REB"})
+#: A demonym qualifies a person at most this many words before the person's mention.
+MAX_QUALIFIER_GAP_WORDS = 2
 #: Possessives that tie a bare agent to an earlier actor of the sentence.
 _POSSESSIVE_PRONOUN = re.compile(r"\b(?:its|their|his|her)\s+(?:own\s+)?$", re.IGNORECASE)
 
 
 def resolve_person_context(doc: Document, mentions: list[ActorMention]) -> None:
-    """Give a country-less person the nearest preceding country of its paragraph."""
+    """Give a country-less person the nearest preceding country of its paragraph.
+
+    An official who is not a soldier or fighter never takes the country of an armed force
+    named before them: in "Russian missiles struck Kharkiv overnight, governor Oleh Syniehubov
+    said" the governor is not Russian (forces act abroad; officials speak at home). Nor does a
+    bare demonym lend its country ("Russian shelling killed two civilians, governor X said"): it
+    says whose the shelling was, not whom the governor serves.
+    """
     by_index = {s.index: s for s in doc.sentences}
     for person in mentions:
         if person.kind != "person" or person.country is not None:
@@ -55,6 +66,8 @@ def resolve_person_context(doc: Document, mentions: list[ActorMention]) -> None:
             for m in mentions
             if m.country
             and m.kind != "person"
+            and (person.sector in ARMED_SECTORS or m.sector not in ARMED_SECTORS)
+            and (m.rule != "demonym" or _qualifies(sent, m, person))
             and m.start < person.start
             and (s := by_index.get(m.sentence_index)) is not None
             and s.section == sent.section
@@ -65,6 +78,15 @@ def resolve_person_context(doc: Document, mentions: list[ActorMention]) -> None:
             person.country = nearest.country
             person.parent_key = nearest.country
             person.rule = "person-context"
+
+
+def _qualifies(sent: Sentence, demonym: ActorMention, person: ActorMention) -> bool:
+    """Return True for a demonym at most two words before the person in their sentence
+    ("Nigerian junior foreign minister Dubem Oniya")."""
+    if demonym.sentence_index != person.sentence_index:
+        return False
+    gap = sent.text[demonym.end - sent.start : person.start - sent.start]
+    return not gap.startswith("'s") and len(gap.split()) <= MAX_QUALIFIER_GAP_WORDS
 
 
 def _with_country(m: ActorMention, code: str, rule: str) -> None:

@@ -91,6 +91,15 @@ _GAP_STOPWORDS = frozenset(
 # "-backed", "-funded": the noun's country is not the modifier's ("Turkish-backed militants").
 # "-led" is not among them: "Vietnamese-led forces" are led, hence commanded, by Vietnam.
 _SPONSOR_WORDS = re.compile(r"-(?:backed|supported|sponsored|allied|funded|trained)\b", re.I)
+#: A count opens a new noun phrase ("... killed two civilians"): a modifier never reaches over it.
+_COUNT_WORD = re.compile(
+    r"\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|scores"
+    r"|hundreds|thousands|several|many|some",
+    re.IGNORECASE,
+)
+#: A lower-case "-ed" word followed by more words is a verb ("shelling killed two"); right before
+#: the head it is an adjective ("unmanned drones", "guided missiles") and may stay.
+_PARTICIPLE = re.compile(r"[a-z]+ed")
 _LEADING_POSSESSIVE = re.compile(r"^(?:'s|’s)(?=\s)")
 _MODIFIER_TYPES = frozenset({"country", "adjective", "named"})
 _CHAIN_SEP = re.compile(r"\s*(?:,|and|,\s*and|&)\s*")
@@ -148,4 +157,8 @@ def _gap_ok(gap: str, allow_gap: bool) -> bool:
         return not gap.strip() or bool(_LEADING_POSSESSIVE.match(gap))
     if not allow_gap or len(words) > MAX_MODIFIER_GAP_WORDS:
         return False
+    if any(_COUNT_WORD.fullmatch(w) for w in words) or any(
+        _PARTICIPLE.fullmatch(w) for w in words[:-1]
+    ):
+        return False  # "Russian shelling killed two civilians": a clause, not one noun phrase
     return all(w.lower() not in _GAP_STOPWORDS and re.fullmatch(r"[\w.\-]+", w) for w in words)
