@@ -39,6 +39,7 @@ from events.lexicon import (
     PlaceWord,
     Title,
     agents,
+    also_clear,
     alternation_pattern,
     capitals_agree,
     countries,
@@ -61,6 +62,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
+@also_clear
 @functools.cache
 def country_by_code() -> dict[str, Country]:
     """Return countries indexed by alpha-3 code."""
@@ -92,6 +94,7 @@ def _actor_entries() -> Iterator[Entry]:
             yield Entry("agent", a.sector, a.label, word, None, a.kind, a.sector, label=a.label)
 
 
+@also_clear
 @functools.cache
 def actor_matcher() -> Matcher:
     """Return the automaton over every actor alias (built once per process)."""
@@ -99,6 +102,7 @@ def actor_matcher() -> Matcher:
     return Matcher(entries, "actor")
 
 
+@also_clear
 @functools.cache
 def title_pattern() -> re.Pattern[str]:
     """Return one regex matching any title of ``titles.tsv`` (longest first)."""
@@ -108,6 +112,7 @@ def title_pattern() -> re.Pattern[str]:
     return alternation_pattern(variants, r"(?<![\w-])(?:{alternation})(?![\w-])")
 
 
+@also_clear
 @functools.cache
 def title_by_variant() -> dict[str, Title]:
     """Return titles indexed by each lower-cased, space-normalised variant."""
@@ -119,6 +124,7 @@ def lookup_title(surface: str) -> Title | None:
     return title_by_variant().get(" ".join(surface.lower().split()))
 
 
+@also_clear
 @functools.cache
 def locative_pattern() -> re.Pattern[str]:
     """Return a regex matching a locative cue at the very end of a string."""
@@ -145,6 +151,7 @@ def slug(name: str) -> str:
 # --------------------------------------------------------------------------
 
 
+@also_clear
 @functools.cache
 def place_word_pattern(*roles: str) -> re.Pattern[str]:
     """Return a regex matching one place word of ``roles`` (longest first), as group ``w``."""

@@ -471,6 +471,8 @@ def build_index(path: Path, *, countries: Collection[str] | None = None) -> Buil
     """
     import pycountry  # noqa: PLC0415 - only the build needs it
 
+    # Read the seeds as they are now: the index's name carries a hash of their bytes.
+    lexicon.clear()
     started = time.perf_counter()
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -11,7 +11,7 @@ trigger and cue lexicons (:mod:`events.lexicon.phrases`) and the alias automaton
 dictionary (:mod:`events.lexicon.automaton`).
 """
 
-from events.lexicon._load import clear, seed_loader
+from events.lexicon._load import also_clear, clear, seed_loader
 from events.lexicon.actors import (
     ACTOR_KINDS,
     Agent,
@@ -78,6 +78,7 @@ from events.lexicon.text import (
 )
 
 __all__ = [
+    "also_clear",
     "ACTOR_KINDS", "PLACE_PRECISIONS", "UCDP_REGIONS", "Abbreviation", "Admin1", "Agent",
     "BoilerplateRule", "Country", "CountryCodes", "CueRow", "DateWords", "Entry", "InterRule",
     "Match", "Matcher", "NamedActor", "NumberWord", "PhraseIndex", "Place", "PlaceWord",
