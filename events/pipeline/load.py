@@ -23,6 +23,10 @@ page.
 :func:`load_path` and :func:`load_stream` never raise for bad input: they yield
 a :class:`Document` or an :class:`InputError` per article, so one bad JSON line
 is reported with its line number while the others still load.
+
+This module holds the entry points; decoding and document building are in
+:mod:`events.pipeline.load_documents`, HTML in :mod:`events.pipeline.load_html`
+and JSON records in :mod:`events.pipeline.load_records`.
 """
 
 from __future__ import annotations

@@ -28,6 +28,9 @@
    ("Samarra" is not Samara, which folds alike); then the index's own prior (curated rows,
    prominence, population). A country named as such stays that country. The reason is kept
    in :attr:`PlaceMention.evidence`.
+
+Step 1 is :mod:`events.pipeline.places_candidates`, steps 2 and 3
+:mod:`events.pipeline.places_resolve`; this module is the stage.
 """
 
 from __future__ import annotations
