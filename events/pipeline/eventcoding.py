@@ -181,6 +181,32 @@ def _subordinate(s: CodingSentence, main: Claim, claims: list[Claim]) -> None:
             c.confidence = round(min(c.confidence, main.confidence - CONF_OUTRANKED), 3)
 
 
+#: Words a name may hold in lower case ("Memorandum of Understanding on Cessation of Hostilities").
+_NAME_JOINERS = frozenset({"of", "on", "for", "the", "and", "de", "al"})
+#: Share of capitalised words above which a sentence is a title-case headline, not prose.
+TITLE_CASE_SHARE = 0.6
+
+
+def _in_name(s: CodingSentence, trig: TriggerMatch) -> bool:
+    """Return True for a trigger word inside a capitalised name ("Emergency Relief Coordinator",
+    "the Relief Committee", "an agreement on Cessation of Hostilities"): a title, not an event.
+
+    Only in prose: in a title-case headline every word is capitalised.
+    """
+    if s.sent.section == "title" or not trig.text[:1].isupper() or trig.start == s.sent.start:
+        return False
+    words = re.findall(r"[A-Za-z][\w'-]*", s.sent.text)
+    if sum(w[0].isupper() for w in words) > TITLE_CASE_SHARE * len(words):
+        return False
+    before = re.findall(r"[\w'-]+", s.text(s.sent.start, trig.start))
+    while before and before[-1].lower() in _NAME_JOINERS:
+        before.pop()
+    after = re.findall(r"[\w'-]+", s.text(trig.end, s.sent.end))[:1]
+    return bool(before and before[-1][0].isupper() and len(before) > 1) or bool(
+        after and after[0][0].isupper()
+    )
+
+
 def _promise_or_threat(claim: Claim, complements: list[TriggerMatch]) -> None:
     """Make a promise of force or coercion a threat: "is prepared to impose martial law".
 
@@ -322,7 +348,7 @@ def code_sentence(s: CodingSentence) -> list[Claim]:
     triggers = [
         t
         for t in find_triggers(s.sent.text, s.sent.start)
-        if not any(a.start <= t.start and t.end <= a.end for a in s.actors)
+        if not any(a.start <= t.start and t.end <= a.end for a in s.actors) and not _in_name(s, t)
     ]
     if not triggers:
         return []
