@@ -208,3 +208,27 @@ def test_biafran_separatists_are_nigerian_armed_groups() -> None:
         ("org:ipob", "NGA"),
         ("org:massob", "NGA"),
     }
+
+
+# --------------------------------------------------------------------------
+# An armed group's fighters are the group
+# --------------------------------------------------------------------------
+
+
+def test_cartel_gunmen_are_the_cartel_not_rebels() -> None:
+    found = actors_of("Cartel gunmen ambushed a patrol of the National Guard near Apatzingan.")
+    first = found[0]
+    assert (first.text, first.sector) == ("Cartel gunmen", "CRM")
+
+
+def test_rebel_soldiers_are_rebels() -> None:
+    found = actors_of("Rebel soldiers looted the depot in Bunia.")
+    assert [(a.text, a.sector) for a in found] == [("Rebel soldiers", "REB")]
+
+
+def test_fighters_of_a_named_group_are_that_group() -> None:
+    found = actors_of("Paramilitaries of the Gulf Clan threatened community leaders in Choco.")
+    assert found[0].key == "org:clan-del-golfo"
+    assert found[0].text == "Paramilitaries of the Gulf Clan"
+    found = actors_of("Fighters of al-Shabaab overran the base at dawn.")
+    assert found[0].key == "org:al-shabaab"

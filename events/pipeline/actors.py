@@ -61,6 +61,10 @@ __all__ = [
     "population_of",
 ]
 
+#: Armed groups' sectors: their noun before a fighting noun owns it ("cartel gunmen").
+NONSTATE_ARMED = frozenset({"REB", "CRM"})
+#: Sectors of fighting nouns ("gunmen", "soldiers", "fighters").
+FIGHTING_SECTORS = frozenset({"MIL", "REB"})
 _AGENT_OF = re.compile(r"\s+(?:in|of|from)\s+(?:the\s+)?", re.IGNORECASE)
 _OF_BEFORE = re.compile(r"\bof\s+(?:the\s+)?$", re.IGNORECASE)
 #: A determiner before a capital makes it a modifier ("a Mogadishu hotel", "the Kabul airport").
@@ -306,9 +310,7 @@ def _agents(sentence: Sentence, matches: list[Match], consumed: set[int]) -> lis
             continue
         if i in heads:  # "government troops": one actor, the troops, from "government" on
             start = matches[heads[i]].start
-            # "army spokesman", "military officials": the people of an organ speak for it
-            qualifier = matches[i - 1].best
-            agent = qualifier if m.best.sector == "GOV" else m.best
+            agent = _head_agent(matches[i - 1].best, m.best)
             consumed.update(range(heads[i], i + 1))
             chain = [c for c in modifier_chain(text, matches, start, allow_gap=True)]
             chain = [c for c in chain if c not in consumed]
@@ -343,27 +345,46 @@ def _agents(sentence: Sentence, matches: list[Match], consumed: set[int]) -> lis
 def _agent_heads(text: str, matches: list[Match]) -> dict[int, int]:
     """Map the head of each run of adjacent agent nouns to the run's first match.
 
-    "government troops", "junta soldiers", "army officers", "police officers": a state agent
-    noun right before another agent noun (only a space between) qualifies it, and the two are
-    one actor, named by the head (the last noun). The qualifier must be a state organ, so
-    "rebel fighters" (one alias) and "militants' leaders" stay as they are.
+    "government troops", "junta soldiers", "army spokesman", "cartel gunmen", "rebel soldiers":
+    an agent noun right before another one (only a space between) qualifies it, and the two are
+    one actor. Two state organs ("government troops") or an armed group's noun before a fighting
+    one ("cartel gunmen") make such a pair; "militants' leaders" or "civilians police" do not.
     """
     heads: dict[int, int] = {}
     for i in range(1, len(matches)):
         prev, cur = matches[i - 1], matches[i]
         if prev.best.type != "agent" or cur.best.type != "agent":
             continue
-        if text[prev.end : cur.start] != " " or prev.best.sector not in STATE_SECTORS:
+        if text[prev.end : cur.start] != " ":
             continue
-        if cur.best.sector not in STATE_SECTORS:
-            continue
-        heads[i] = heads.pop(i - 1, i - 1)
+        state = prev.best.sector in STATE_SECTORS and cur.best.sector in STATE_SECTORS
+        armed = prev.best.sector in NONSTATE_ARMED and cur.best.sector in FIGHTING_SECTORS
+        if state or armed:
+            heads[i] = heads.pop(i - 1, i - 1)
     return heads
 
 
+def _head_agent(qualifier: Entry, head: Entry) -> Entry:
+    """Return the agent a qualified pair stands for.
+
+    The head names it ("government troops" are troops) unless the head is an organ's people
+    ("army spokesman", "military officials": the army's) or the qualifier an armed group
+    ("cartel gunmen", "rebel soldiers": the cartel's, the rebels').
+    """
+    if head.sector == "GOV" or qualifier.sector in NONSTATE_ARMED:
+        return qualifier
+    return head
+
+
 def _country_after(text: str, matches: list[Match], i: int) -> int | None:
-    """Return the index of a country right after agent ``i`` ("forces in Guinea"), if any."""
-    if i + 1 >= len(matches) or matches[i + 1].best.type != "country":  # a city may host foreigners
+    """Return the index of a country or organisation right after agent ``i``, if any.
+
+    "security forces in Guinea", "the government of Sudan" are that country's; "fighters of the
+    Islamic State", "paramilitaries of the Gulf Clan" are that organisation.
+    """
+    if i + 1 >= len(matches) or matches[i + 1].best.type not in ("country", "named"):
+        return None  # a city may host foreigners
+    if matches[i + 1].best.type == "named" and matches[i + 1].best.kind == "person":
         return None
     if _AGENT_OF.fullmatch(text[matches[i].end : matches[i + 1].start]):
         return i + 1
