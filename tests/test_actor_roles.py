@@ -232,3 +232,32 @@ def test_fighters_of_a_named_group_are_that_group() -> None:
     assert found[0].text == "Paramilitaries of the Gulf Clan"
     found = actors_of("Fighters of al-Shabaab overran the base at dawn.")
     assert found[0].key == "org:al-shabaab"
+
+
+# --------------------------------------------------------------------------
+# Parts and instruments of a force; stances and held territory are no actors
+# --------------------------------------------------------------------------
+
+
+def test_a_forces_aircraft_and_weapons_are_that_force() -> None:
+    found = actors_of("Ethiopian aircraft including armed drones struck a market in Tigray.")
+    assert [a.country for a in found if a.sector == "MIL"] == ["ETH", "ETH"]
+    found = actors_of("Saudi jets using guided missiles hit a wedding hall in Hajjah.")
+    assert [a.country for a in found if a.sector == "MIL"] == ["SAU", "SAU"]
+
+
+def test_the_opponent_after_with_is_not_a_part_of_the_force() -> None:
+    found = actors_of("Malian troops clashed with soldiers of the rebel coalition near Anefis.")
+    assert [a.key for a in found if a.sector == "MIL"].count("MLI:MIL") == 1
+
+
+def test_a_stance_for_or_against_a_country_is_not_that_country() -> None:
+    assert "SYR" not in {a.country for a in actors_of("An anti-Syria journalist was shot dead.")}
+    assert "RUS" not in {a.country for a in actors_of("Pro-Russian separatists shelled the port.")}
+
+
+def test_a_territory_held_by_a_country_is_not_an_act_of_that_country() -> None:
+    found = actors_of("Palestinians of the Israeli-occupied West Bank went on strike.")
+    assert "ISR" not in {a.country for a in found}
+    found = actors_of("Residents of Russian-held Melitopol reported explosions.")
+    assert "RUS" not in {a.country for a in found}

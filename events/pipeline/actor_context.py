@@ -41,6 +41,11 @@ ABROAD_QUALIFIER = re.compile(
 ARMED_SECTORS = frozenset({"MIL", "REB"})
 #: A demonym qualifies a person at most this many words before the person's mention.
 MAX_QUALIFIER_GAP_WORDS = 2
+#: Between a force and its part or instrument: "including", "using", "armed/equipped with",
+#: and at most two modifiers ("using precision guided missiles").
+_PART_OF = re.compile(
+    r",?\s+(?:including|using|armed\s+with|equipped\s+with)\s+(?:[\w-]+\s+){0,2}", re.IGNORECASE
+)
 #: Possessives that tie a bare agent to an earlier actor of the sentence.
 _POSSESSIVE_PRONOUN = re.compile(r"\b(?:its|their|his|her)\s+(?:own\s+)?$", re.IGNORECASE)
 
@@ -137,6 +142,28 @@ def resolve_possessives(doc: Document, mentions: list[ActorMention]) -> None:
             )  # fmt: skip
         elif antecedent.country:
             _with_country(m, antecedent.country, "possessive")
+
+
+def resolve_equipment(doc: Document, mentions: list[ActorMention]) -> None:
+    """Give a bare military agent the country of the force it belongs to (rule ``part-of``).
+
+    "Russian aircraft including helicopter gunships", "British aircraft using precision guided
+    missiles", "Turkish troops equipped with tanks": what follows "including", "using", "armed
+    with" or "equipped with" is part or instrument of the force named just before it.
+    """
+    by_index = {s.index: s for s in doc.sentences}
+    for i, m in enumerate(mentions):
+        if not _is_bare_agent(m) or m.sector != "MIL" or i == 0:
+            continue
+        owner = mentions[i - 1]
+        sent = by_index.get(m.sentence_index)
+        if sent is None or owner.sentence_index != m.sentence_index or not owner.country:
+            continue
+        if owner.sector != "MIL":
+            continue
+        gap = sent.text[owner.end - sent.start : m.start - sent.start]
+        if _PART_OF.fullmatch(gap):
+            _with_country(m, owner.country, "part-of")
 
 
 def qualified_abroad(m: ActorMention, texts: dict[int, tuple[int, str]]) -> bool:

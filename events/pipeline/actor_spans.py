@@ -90,7 +90,12 @@ _GAP_STOPWORDS = frozenset(
 )
 # "-backed", "-funded": the noun's country is not the modifier's ("Turkish-backed militants").
 # "-led" is not among them: "Vietnamese-led forces" are led, hence commanded, by Vietnam.
-_SPONSOR_WORDS = re.compile(r"-(?:backed|supported|sponsored|allied|funded|trained)\b", re.I)
+# "-occupied", "-held": the noun is in a territory the modifier holds ("Israeli-occupied").
+_SPONSOR_WORDS = re.compile(
+    r"-(?:backed|supported|sponsored|allied|funded|trained|occupied|held|controlled)\b", re.I
+)
+#: "anti-Syria journalist", "pro-Russian separatists": a stance, not the noun's country.
+_STANCE_BEFORE = re.compile(r"(?:^|[\s(])(?:anti|pro)-$", re.IGNORECASE)
 #: A count opens a new noun phrase ("... killed two civilians"): a modifier never reaches over it.
 _COUNT_WORD = re.compile(
     r"\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|scores"
@@ -135,6 +140,8 @@ def modifier_chain(text: str, matches: list[Match], head: int, allow_gap: bool) 
     if matches[last].best.type not in _MODIFIER_TYPES:
         return []
     if not _gap_ok(text[matches[last].end : head], allow_gap):
+        return []
+    if _STANCE_BEFORE.search(text[max(0, matches[last].start - 5) : matches[last].start]):
         return []
     if matches[last].best.type == "named":
         return [last]

@@ -45,6 +45,7 @@ from events.pipeline.actor_context import (
     coreference,
     qualified_abroad,
     resolve_article_context,
+    resolve_equipment,
     resolve_person_context,
     resolve_possessives,
 )
@@ -70,6 +71,12 @@ _OF_BEFORE = re.compile(r"\bof\s+(?:the\s+)?$", re.IGNORECASE)
 #: A determiner before a capital makes it a modifier ("a Mogadishu hotel", "the Kabul airport").
 _DETERMINER_BEFORE = re.compile(r"(?:^|\s)(?:a|an|the|this|that)\s+$", re.IGNORECASE)
 _LOWER_WORD_AFTER = re.compile(r"\s+[a-z]")
+#: "anti-", "pro-" before a country word: a stance, not the state.
+_STANCE_BEFORE = re.compile(r"(?:^|[\s(])(?:anti|pro)-$", re.IGNORECASE)
+#: "-occupied", "-held" after a country word: a territory it holds, not an act of the state.
+_TERRITORY_AFTER = re.compile(
+    r"-(?:occupied|held|controlled|annexed|administered)\b", re.IGNORECASE
+)
 #: "'s Idlib ", "'s Lower Shabelle ": a possessive and a capitalised name after a country.
 _POSSESSIVE_NAME = re.compile(r"(?:'s|’s)\s+(?:[A-Z][\w'’-]*\s+){1,3}")
 
@@ -87,6 +94,7 @@ def find_actors(doc: Document) -> None:
     order = {s.index: i for i, s in enumerate(doc.sentences)}
     mentions.sort(key=lambda m: (order.get(m.sentence_index, 0), m.start))
     resolve_possessives(doc, mentions)
+    resolve_equipment(doc, mentions)
     texts = {s.index: (s.start, s.text) for s in doc.sentences}
     resolve_article_context(
         [m for m in mentions if not qualified_abroad(m, texts)], located, counted=mentions
@@ -167,6 +175,8 @@ def _plain_mention(sentence: Sentence, m: Match, following: Match | None) -> Act
         return None  # "a Mogadishu hotel", "Kabul airport": a city, not a government
     if e.type == "capital" and _OF_BEFORE.search(sentence.text[max(0, m.start - 12) : m.start]):
         return None  # "districts of Khartoum", "the outskirts of Kabul": a city, not a government
+    if e.type in ("country", "capital", "adjective") and _not_the_state(sentence.text, m):
+        return None  # "anti-Syria", "pro-Russian", "the Israeli-occupied West Bank"
     if e.type in ("country", "capital") and _part_of_place(sentence.text, m):
         return None  # "Syria's Idlib province": a province, not the state
     if e.type == "agent":
@@ -187,6 +197,17 @@ def _plain_mention(sentence: Sentence, m: Match, following: Match | None) -> Act
         )
     rule = {"country": "alias", "capital": "metonym", "adjective": "demonym"}[e.type]
     return _state(sentence, m.start, m.end, e.country or e.key, rule)
+
+
+def _not_the_state(text: str, m: Match) -> bool:
+    """Return True for a country word that names a stance or a territory, not an actor.
+
+    "anti-Syria", "pro-Russian" say what someone is for or against; "Israeli-occupied",
+    "Russian-held", "rebel-controlled" qualify a territory.
+    """
+    return bool(_STANCE_BEFORE.search(text[max(0, m.start - 5) : m.start])) or bool(
+        _TERRITORY_AFTER.match(text, m.end)
+    )
 
 
 def _part_of_place(text: str, m: Match) -> bool:
