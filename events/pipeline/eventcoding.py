@@ -168,16 +168,40 @@ _SUBORDINATOR = re.compile(
 )
 
 
-def _subordinate(s: CodingSentence, main: Claim, claims: list[Claim]) -> None:
+#: Relative words: what follows describes a place or an actor of the main clause ("in Jos,
+#: where dozens died in riots last year"), background even when it is a crowd's protest.
+_RELATIVE = re.compile(r"\b(?:where|which|who|whom|whose)\b", re.I)
+
+
+def _background(s: CodingSentence, claims: list[Claim]) -> list[Claim]:
+    """Return the claims in a relative clause after the sentence's first event with a source."""
+    sourced = [c for c in claims if c.actors("source")]
+    first = min(sourced, key=lambda c: c.trigger_start, default=None)
+    if first is None:
+        return []
+    return [
+        c
+        for c in claims
+        if c.trigger_start > first.trigger_end
+        and _RELATIVE.search(s.text(first.trigger_end, c.trigger_start))
+    ]
+
+
+def _subordinate(
+    s: CodingSentence, main: Claim, claims: list[Claim], background: list[Claim]
+) -> None:
     """Rank below the main event the events of a clause subordinate to it.
 
     The background a report gives after its main clause (where, as, while, which ...) is a
-    side remark: it keeps its claim but no longer outranks what the sentence reports.
+    side remark: it keeps its claim but no longer outranks what the sentence reports. A crowd's
+    protest after "as"/"while" stays (police "fired tear gas as protesters marched").
     """
     for c in claims:
-        if c is main or c.trigger_start <= main.trigger_end or crowd_protest(c):
+        if c is main or c.trigger_start <= main.trigger_end:
             continue
-        if _SUBORDINATOR.search(s.text(main.trigger_end, c.trigger_start)):
+        if c not in background and crowd_protest(c):
+            continue
+        if c in background or _SUBORDINATOR.search(s.text(main.trigger_end, c.trigger_start)):
             c.confidence = round(min(c.confidence, main.confidence - CONF_OUTRANKED), 3)
 
 
@@ -215,8 +239,10 @@ def _promise_or_threat(claim: Claim, complements: list[TriggerMatch]) -> None:
     """
     if claim.event_type != "AGREE" or claim.negated:
         return
-    hostile = next((t for t in complements if t.trigger.event_type in HOSTILE_COMPLEMENTS), None)
-    if hostile is not None:
+    # The verb of the complement is its first trigger: "ready to release the detained students"
+    # promises a release; the arrest named in its object is no part of the promise.
+    hostile = min(complements, key=lambda t: t.start) if complements else None
+    if hostile is not None and hostile.trigger.event_type in HOSTILE_COMPLEMENTS:
         claim.event_type = "THREATEN"
         claim.event_mode = THREAT_MODE.get(hostile.trigger.event_type) or None
         claim.rule = f"{claim.rule}+complement:{hostile.trigger.event_type}"
@@ -370,11 +396,15 @@ def code_sentence(s: CodingSentence) -> list[Claim]:
         attach_fatalities(claims, figure, s)
     allegations(s, claims, alleging)
     crowd_events(s, claims)
-    ranked = sorted(claims, key=lambda c: (not crowd_protest(c), c.trigger_start))
+    background = _background(s, claims)
+    ranked = sorted(
+        (c for c in claims if c not in background),
+        key=lambda c: (not crowd_protest(c), c.trigger_start),
+    )
     main = next((c for c in ranked if c.actors("source")), None)
     if main is not None:
         main.confidence = round(min(main.confidence + CONF_MAIN, 1.0), 3)
-        _subordinate(s, main, claims)
+        _subordinate(s, main, claims, background)
     if main is not None and crowd_protest(main):
         # What the crowd demands and how it is dispersed or arrested is part of the protest.
         crowd = {a.key for a in main.actors("source")}
