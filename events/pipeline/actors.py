@@ -354,6 +354,12 @@ def _agents(sentence: Sentence, matches: list[Match], consumed: set[int]) -> lis
                 out.append(
                     _composite(sentence, m.start, matches[after].end, matches[after].best, m.best)
                 )
+                continue
+            stance = _stance_before(text, matches, i)
+            if stance is not None:  # "an anti-Syria journalist": a journalist, of no country
+                consumed.update((i, stance))
+                bare = replace(m, start=text.rfind(" ", 0, matches[stance].start) + 1)
+                out.append(_generic_agent(sentence, bare))
             continue  # a bare agent is emitted with the plain mentions
         consumed.add(i)
         consumed.update(chain)
@@ -395,6 +401,22 @@ def _head_agent(qualifier: Entry, head: Entry) -> Entry:
     if head.sector == "GOV" or qualifier.sector in NONSTATE_ARMED:
         return qualifier
     return head
+
+
+def _stance_before(text: str, matches: list[Match], i: int) -> int | None:
+    """Return the index of a stance modifier right before agent ``i`` ("pro-Russian"), if any.
+
+    The agent's mention then spans the stance, so that the country word is read neither as the
+    agent's country nor as a place.
+    """
+    if i == 0 or matches[i - 1].best.type not in ("country", "adjective"):
+        return None
+    before = matches[i - 1]
+    if text[before.end : matches[i].start] != " ":
+        return None
+    if not _STANCE_BEFORE.search(text[max(0, before.start - 5) : before.start]):
+        return None
+    return i - 1
 
 
 def _country_after(text: str, matches: list[Match], i: int) -> int | None:
