@@ -45,7 +45,14 @@ from events.pipeline.report import (
     mark_main,
     weigh_bare,
 )
-from events.pipeline.roles import affiliate, assign_roles, dedupe, role_pool, speaker_is_subject
+from events.pipeline.roles import (
+    affiliate,
+    assign_roles,
+    dedupe,
+    role_pool,
+    speaker_is_subject,
+    unarmed_victims,
+)
 from events.pipeline.runner import stage
 from events.pipeline.sentence import (
     BY,
@@ -93,6 +100,8 @@ DEMANDABLE = frozenset({"RETREAT", "CONCEDE", "AGREE", "CONSULT", "COOPERATE", "
 
 #: Consequences that make a demand a threat ("the attack will not stop until ...").
 THREATENING = frozenset({"ASSAULT", "COERCE", "SANCTION", "MOBILIZE", "THREATEN"})
+#: The sector given to victims named only by a civilian noun ("a village chief", "two peasants").
+UNARMED_SECTOR = "CVL"
 #: Complements that make a promise a threat ("is prepared to impose martial law", "vowed to
 #: crush"): coercion and force against another. Sending forces ("offered to send troops") and
 #: cooperative moves stay promises (AGREE).
@@ -279,6 +288,8 @@ def code_trigger(s: CodingSentence, trig: TriggerMatch, embedded: bool) -> Claim
     claim.place = pick_place(s, trig)
     claim.roles = [RoleFiller(r.role, affiliate(s, r.actor)) for r in claim.roles]
     targets = [(r.actor.sector, r.actor.kind) for r in claim.roles if r.role == "target"]
+    if not targets and event_type == "ASSAULT" and unarmed_victims(s, trig):
+        targets = [(UNARMED_SECTOR, "")]  # "shot dead a village chief": named by a noun only
     claim.event_mode = target_mode(event_type, claim.event_mode, targets) or claim.event_mode
     if event_type == "ASSAULT" and (claim.event_mode or "") in WEAPON_REFINES:
         weapons = [m for a in claim.actors("source") if (m := weapon_mode(a.text))]

@@ -30,6 +30,7 @@ from events.pipeline.sentence import (
     CodingSentence,
     words_between,
 )
+from events.pipeline.tolls import toll_words
 from events.pipeline.triggers import (
     TriggerMatch,
 )
@@ -376,3 +377,21 @@ def _deontic_gap(s: CodingSentence, start: int, end: int) -> int:
         if start <= p.start and p.end <= end and _PLACE_QUALIFIER.match(s.text(start, p.start)):
             return words_between(s, p.end, end)
     return words_between(s, start, end)
+
+
+def unarmed_victims(s: CodingSentence, trig: TriggerMatch) -> bool:
+    """Tell whether a use of force with no target actor strikes unarmed people by their noun.
+
+    "Gunmen shot dead a village chief", "murdered two peasants", "the killing of three
+    vaccinators", "A social leader was shot dead": the victims' nouns (``toll_words.tsv`` kind
+    civilian) say whom the force struck when no actor is named as its target.
+    """
+    left, right = clause(s, trig)
+    civilian = toll_words().civilian
+    if _passive(s, trig):
+        before = list(civilian.finditer(s.text(left, trig.start)))
+        return bool(before) and not any(
+            left + before[-1].end() <= a.start and a.end <= trig.start for a in s.actors
+        )
+    words = re.findall(r"\S+", s.text(trig.end, right))[:TARGET_WINDOW_WORDS]
+    return civilian.search(" ".join(words)) is not None

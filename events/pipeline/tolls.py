@@ -218,19 +218,26 @@ class _TollWords:
     unit: re.Pattern[str]
     death: re.Pattern[str]  # the built-in death words and the seed's ("eliminated")
     active: re.Pattern[str]  # the death verbs whose object is the dead ("beheaded two")
+    civilian: re.Pattern[str]  # the person nouns of unarmed people ("villagers", "a merchant")
 
 
 @functools.cache
 def toll_words() -> _TollWords:
     """Load ``seeds/toll_words.tsv``: person nouns, outcomes other than death, units."""
-    kinds: dict[str, list[str]] = {"person": [], "outcome": [], "unit": [], "death": []}
+    kinds: dict[str, list[str]] = {
+        "person": [],
+        "civilian": [],
+        "outcome": [],
+        "unit": [],
+        "death": [],
+    }
     plural: set[str] = set()
     for row in read_tsv("toll_words.tsv"):
         word, kind, plural_form = row["word"].lower(), row["kind"], row["plural"].lower()
         if kind not in kinds:
             raise SeedError(f"toll_words.tsv: unknown kind {kind!r} for {word!r}")
         kinds[kind] += [w for w in (word, plural_form) if w]
-        if kind == "person" and plural_form and plural_form != word:
+        if kind in ("person", "civilian") and plural_form and plural_form != word:
             plural.add(plural_form)
     for kind, words in kinds.items():
         if not words:
@@ -244,12 +251,13 @@ def toll_words() -> _TollWords:
     verbs = [w for w in kinds["death"] if re.search(r"(?:ed|ing)$", w)]
     active = "|".join([_ACTIVE.pattern, *(re.escape(w) for w in verbs)])
     return _TollWords(
-        words_re(kinds["person"]),
+        words_re(kinds["person"] + kinds["civilian"]),
         frozenset(plural),
         words_re(kinds["outcome"]),
         words_re(kinds["unit"]),
         re.compile(rf"{_DEATH.pattern}|\b(?:{extra})\b", re.I),
         re.compile(rf"(?:{active})", re.I),
+        words_re(kinds["civilian"]),
     )
 
 
