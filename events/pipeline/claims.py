@@ -12,7 +12,6 @@ The phrase compiler here is shared with the trigger lexicon of :mod:`events.pipe
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import logging
 import re
@@ -22,14 +21,25 @@ from dataclasses import dataclass
 from events.errors import SeedError
 from events.pipeline.doc import ActorMention, Attribution, DateMention, Document, Modality, Sentence
 from events.pipeline.runner import stage
+from events.pipeline.speakers import (
+    APPOSITION,
+    COORDINATED_VERB,
+    actor_inside,
+    capitalised_after,
+    capitalised_before,
+    clause_subject,
+    inverted_speaker,
+    noun_phrase_before,
+    pronoun_before,
+    speaker_after,
+    speaker_before,
+    speaker_words,
+)
 from events.seeds import read_tsv
 
 log = logging.getLogger(__name__)
 
 # --- thresholds (calibrated on the sample articles in seeds/samples and the seed article) ---
-#: Words allowed between a speaker mention and its reporting verb ("Kalin, who ..., said" is
-#: rare; titles are part of the mention). Three covers "the ministry spokesman Ibrahim Kalin said".
-SPEAKER_MAX_GAP_WORDS = 3
 #: Characters after the reporting cue in which a date is the date of speaking ("said on Friday",
 #: "said in a statement on October 9").
 CLAIM_DATE_WINDOW = 40
@@ -46,12 +56,6 @@ MODALITY_RANK: dict[str, int] = {
 }
 #: Cue kinds whose modality colours the sentence ("claimed responsibility" is a claim too).
 HEDGING_KINDS = frozenset({"modality", "condition", "agentive"})
-#: Actor kinds that can speak. Places used as metonyms ("Ankara said") are states.
-SPEAKING_KINDS = frozenset(
-    {"person", "government", "state", "military", "armed_group", "organisation", "media"}
-)
-#: Pronouns that take the last named speaker of matching kind.
-PRONOUN_SPEAKERS = {"he": "person", "she": "person", "they": None, "it": None}
 
 _FUNCTION_WORDS = frozenset(
     "the a an of on in at to for by with from and or but as into onto over under its his her "
@@ -59,12 +63,6 @@ _FUNCTION_WORDS = frozenset(
     "out up down off".split()
 )
 GAP = r"(?:\s+\S+){0,4}?\s+"
-#: The start of a clause, then at most two determiners or adjectives a speaking group takes.
-_CLAUSE_OPENING = re.compile(
-    r"(?:^|[,;:“\"(—–])\s*(?:(?:the|some|several|many|other|local|two|three|four|five|a|few|"
-    r"angry|frightened|terrified|displaced)\s+){0,2}$",
-    re.IGNORECASE,
-)
 WORD_CHARS = r"[\w'’-]"
 
 
@@ -293,196 +291,6 @@ def strongest(modalities: Iterable[str]) -> Modality:
 
 
 # ---------------------------------------------------------------------------------------------
-# Speaker resolution
-# ---------------------------------------------------------------------------------------------
-
-
-def _words(text: str) -> list[str]:
-    return re.findall(r"[\w'’-]+", text)
-
-
-def _can_speak(actor: ActorMention) -> bool:
-    return actor.kind in SPEAKING_KINDS or actor.kind not in {"population", "place"}
-
-
-def _population_speaker(text: str, base: int, actor: ActorMention) -> bool:
-    """Return True when a population group opens its own clause ("..., residents said").
-
-    Witnesses speak in news text, but a population noun is far more often the object of the
-    event ("killing five civilians, said the army"): it speaks only at the start of a clause,
-    after at most a few determiners ("Local residents said", ", several witnesses said").
-    """
-    if actor.kind != "population":
-        return False
-    return bool(_CLAUSE_OPENING.search(text[: actor.start - base]))
-
-
-def _prefer(actors: list[ActorMention], key_pos: int, before: bool) -> ActorMention | None:
-    """Return the actor closest to ``key_pos``; among ties prefer persons, then longer text."""
-    if not actors:
-        return None
-
-    def score(a: ActorMention) -> tuple[int, int, int]:
-        dist = key_pos - a.end if before else a.start - key_pos
-        return (dist, 0 if a.kind == "person" else 1, -(a.end - a.start))
-
-    return min(actors, key=score)
-
-
-def speaker_before(
-    text: str, base: int, cue_start: int, actors: list[ActorMention]
-) -> ActorMention | None:
-    """Return the actor that ends right before ``cue_start`` (the subject of "said")."""
-    candidates = []
-    for a in actors:
-        if a.end > cue_start or not (_can_speak(a) or _population_speaker(text, base, a)):
-            continue
-        gap = text[a.end - base : cue_start - base]
-        if re.search(r"[.;:!?\"“”]", gap):
-            continue
-        if a.kind == "person" and _APPOSITION.match(gap):
-            # "Captain Ahmed Idow, a military officer, said": the person speaks, not "military".
-            return a
-        if len(_words(gap)) <= SPEAKER_MAX_GAP_WORDS:
-            candidates.append(a)
-    return _prefer(candidates, cue_start, before=True)
-
-
-#: An apposition between a speaker and the verb: ", a military officer," / ", the spokesman of X,".
-_APPOSITION = re.compile(r"^\s*,\s+(?:a|an|the|who)\b[^,.;:!?]{1,80},\s*$", re.IGNORECASE)
-#: The end of a clause the subject of "said" is coordinated with: "X condemned ... and said".
-_COORDINATED_VERB = re.compile(r"\s(?:and|but|then)\s*$", re.IGNORECASE)
-#: After an inverted speaker ("..., said the Syrian Observatory."), only a few words remain.
-INVERTED_TAIL_WORDS = 4
-
-
-def _clause_subject(
-    text: str, base: int, cue_start: int, actors: list[ActorMention]
-) -> ActorMention | None:
-    """Return the subject of a clause coordinated with the cue's ("X condemned ... and said")."""
-    head = text[: cue_start - base]
-    clause_start = max(head.rfind(ch) for ch in '.;:!?"“”') + 1
-    first = [a for a in actors if clause_start <= a.start - base and a.end <= cue_start]
-    if not first:
-        return None
-    subject = min(first, key=lambda a: (a.start, -(a.end - a.start)))
-    before = text[clause_start : subject.start - base]
-    if len(_words(before)) > 2 or not _can_speak(subject) or subject.kind == "population":
-        return None
-    # The subject of "said" is ellipted in the second conjunct: the speaker stands for it at the
-    # verb, as a copy placed there. The mention itself stays the agent of its own clause
-    # ("Arafat defended Iraq and Libya ... and said"), so the event coder keeps its roles.
-    return dataclasses.replace(subject, start=cue_start, end=cue_start)
-
-
-def _inverted_speaker(
-    text: str, base: int, cue_end: int, actors: list[ActorMention]
-) -> ActorMention | None:
-    """Return X of "..., said X." when X ends the clause (else X is the subject of what follows)."""
-    found = speaker_after(text, base, cue_end, actors)
-    if found is None:
-        return None
-    tail = re.split(r"[,.;:!?]", text[found.end - base :], maxsplit=1)[0]
-    if len(_words(tail)) > INVERTED_TAIL_WORDS or re.match(r"\s+(?:that|had|has|was|were)\b", tail):
-        return None
-    return found
-
-
-def speaker_after(
-    text: str, base: int, cue_end: int, actors: list[ActorMention]
-) -> ActorMention | None:
-    """Return the actor that starts right after ``cue_end`` ("according to X", "said X")."""
-    candidates = []
-    for a in actors:
-        if a.start < cue_end or not (_can_speak(a) or a.kind == "population"):
-            continue
-        gap = text[cue_end - base : a.start - base]
-        if re.search(r"[.;:!?\"“”]", gap):
-            continue
-        if len(_words(gap)) <= SPEAKER_MAX_GAP_WORDS:
-            candidates.append(a)
-    return _prefer(candidates, cue_end, before=False)
-
-
-def _inside(actors: list[ActorMention], span: tuple[int, int]) -> ActorMention | None:
-    inside = [a for a in actors if a.start >= span[0] and a.end <= span[1]]
-    return _prefer(inside, span[1], before=True)
-
-
-def _capitalised_before(text: str, base: int, cue_start: int) -> str | None:
-    """Return a capitalised name right before the cue when no actor was found ("Smith said")."""
-    m = re.search(r"((?:[A-Z][\w'’-]+\s+){0,3}[A-Z][\w'’-]+)\s*,?\s*$", text[: cue_start - base])
-    if not m:
-        return None
-    name = m.group(1)
-    if name.split()[-1].lower() in PRONOUN_SPEAKERS or len(name) < 3 or _NOT_A_NAME.match(name):
-        return None
-    return name
-
-
-#: Capitalised words that are dates, not speakers ("... on Sunday, said ...").
-_NOT_A_NAME = re.compile(
-    r"^(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
-    r"April|May|June|July|August|September|October|November|December|On|Last|Early|Late)\s*)+$"
-)
-
-
-#: A speaker no dictionary knows, opening the clause of its verb: "..., a provincial official
-#: said", "..., the spokesman of the Islamic Emirate said", "\"...,\" a security official said".
-_SPEAKER_PHRASE = re.compile(
-    r"(?:^|[,;:“”\"]\s*)((?:the|a|an|his|her|their|its|our|one|two|three|several|local)\s+"
-    r"[^,;:.!?“”\"]{2,60}?)\s*$",
-    re.IGNORECASE,
-)
-#: Words that show the phrase is a clause, not a speaker ("the attack that killed ...").
-_NOT_SPEAKER_WORDS = frozenset(
-    "that which who when while was were is are had has have been killed died attacked".split()
-)
-
-
-def _speaker_words(text: str, base: int, speaker: ActorMention) -> str:
-    """Return the speaker as written, with the words that qualify an agent noun.
-
-    "a security official" says more than the agent word "official" the actor was found by.
-    """
-    if speaker.kind == "person" or not base <= speaker.start <= speaker.end <= base + len(text):
-        return speaker.text
-    phrase = _noun_phrase_before(text, base, speaker.end)
-    if phrase and phrase.endswith(speaker.text) and len(phrase) > len(speaker.text):
-        return phrase
-    return speaker.text
-
-
-def _noun_phrase_before(text: str, base: int, cue_start: int) -> str | None:
-    """Return the lower-case noun phrase right before the cue when it opens its clause."""
-    m = _SPEAKER_PHRASE.search(text[: cue_start - base])
-    if m is None:
-        return None
-    phrase = m.group(1).strip()
-    words = _words(phrase)
-    if len(words) > 7 or _NOT_SPEAKER_WORDS & {w.lower() for w in words}:
-        return None
-    return phrase
-
-
-def _capitalised_after(text: str, base: int, cue_end: int) -> str | None:
-    """Return the name of an inverted speaker that is no actor ("..., said Rami Abdel Rahman")."""
-    m = re.match(
-        r"\s+((?:[A-Z][\w'’.-]+\s+){0,3}[A-Z][\w'’-]+)(?=\s*(?:[,.;]|$))", text[cue_end - base :]
-    )
-    if not m or _NOT_A_NAME.match(m.group(1)):
-        return None
-    return m.group(1)
-
-
-def _pronoun_before(text: str, base: int, cue_start: int) -> str | None:
-    m = re.search(r"\b(\w+)\s*$", text[: cue_start - base])
-    if m and m.group(1).lower() in PRONOUN_SPEAKERS:
-        return m.group(1).lower()
-    return None
-
-
-# ---------------------------------------------------------------------------------------------
 # Attribution of one sentence
 # ---------------------------------------------------------------------------------------------
 
@@ -521,14 +329,14 @@ def attribute_sentence(
         if relay is not None and att.relayed_by is None:
             att.relayed_by, att.relayed_by_text = relay, relay.text
         if speaker is None and where == "before":
-            pronoun = _pronoun_before(text, base, cue.start)
+            pronoun = pronoun_before(text, base, cue.start)
             previous = ctx.last_person if pronoun in {"he", "she"} else ctx.last_any
             if pronoun and previous is not None and previous.claimant is not None:
                 speaker = previous.claimant
         if speaker is not None and att.claimant is None:
             att.claimant, att.claimant_text, main = (
                 speaker,
-                _speaker_words(text, base, speaker),
+                speaker_words(text, base, speaker),
                 cue,
             )
         elif (
@@ -536,9 +344,9 @@ def attribute_sentence(
         ):
             name = None
             if re.search(r"[,”\"]\s*$", text[: cue.start - base]):
-                name = _capitalised_after(text, base, cue.end)
-            name = name or _capitalised_before(text, base, cue.start)
-            name = name or _noun_phrase_before(text, base, cue.start)
+                name = capitalised_after(text, base, cue.end)
+            name = name or capitalised_before(text, base, cue.start)
+            name = name or noun_phrase_before(text, base, cue.start)
             if name:
                 att.claimant_text, main = name, cue
     if main is None:
@@ -572,11 +380,11 @@ def _resolve(
     where = cue.cue.speaker
     if where == "object" and cue.slot is not None:
         # "X told Reuters": X speaks; the addressee relays only when it is an outlet.
-        addressee = _inside(actors, cue.slot)
+        addressee = actor_inside(actors, cue.slot)
         relay = addressee if addressee is not None and _is_media(addressee) else None
         return speaker_before(text, base, cue.start, actors), relay
     if where == "inside" and cue.slot is not None:
-        return _inside(actors, cue.slot), speaker_before(text, base, cue.start, actors)
+        return actor_inside(actors, cue.slot), speaker_before(text, base, cue.start, actors)
     if where == "after":
         found = speaker_after(text, base, cue.end, actors)
         if cue.cue.kind == "relay":
@@ -584,15 +392,15 @@ def _resolve(
         return found, None
     if where == "before":
         head = text[: cue.start - base]
-        if re.search(r"[,”\"]\s*$", head) and not _APPOSITION.search(head):
+        if re.search(r"[,”\"]\s*$", head) and not APPOSITION.search(head):
             # Inverted order after a quote or a comma: "..., said Kalin." -- before any actor
             # that merely ends the reported clause ("killing two soldiers, said the army").
-            inverted = _inverted_speaker(text, base, cue.end, actors)
+            inverted = inverted_speaker(text, base, cue.end, actors)
             if inverted is not None:
                 return inverted, None
         found = speaker_before(text, base, cue.start, actors)
-        if found is None and _COORDINATED_VERB.search(head):
-            found = _clause_subject(text, base, cue.start, actors)
+        if found is None and COORDINATED_VERB.search(head):
+            found = clause_subject(text, base, cue.start, actors)
         if found is None and re.search(r"[,”\"]\s*$", head):
             found = speaker_after(text, base, cue.end, actors)
         return found, None
