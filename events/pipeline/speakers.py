@@ -74,6 +74,8 @@ def speaker_before(
         if a.kind == "person" and APPOSITION.match(gap):
             # "Captain Ahmed Idow, a military officer, said": the person speaks, not "military".
             return a
+        if "," in gap and not APPOSITION.match(gap):
+            continue  # "fighters of a jihadist faction, the Observatory said": another clause
         if len(_words(gap)) <= SPEAKER_MAX_GAP_WORDS:
             candidates.append(a)
     return _prefer(candidates, cue_start, before=True)
