@@ -116,3 +116,14 @@ def test_a_trigger_inside_a_name_is_no_event(text: str, event_type: str) -> None
 )
 def test_permission_granted_is_a_concession(text: str) -> None:
     assert top(text).event_type == "CONCEDE"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thousands of nurses took to the streets of Kampala on Monday to press for back pay.",
+        "Hundreds of traders took to the streets after the market was closed.",
+    ],
+)
+def test_taking_to_the_streets_is_a_protest(text: str) -> None:
+    assert top(text).event_type == "PROTEST"
