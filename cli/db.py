@@ -8,8 +8,8 @@ from contextlib import contextmanager
 
 import click
 
-from events import admin
-from events import db as dblib
+# events.admin (the models, the seeds, the place index) and events.db (SQLAlchemy)
+# are imported inside each command: `events db --help` needs neither.
 
 
 @contextmanager
@@ -36,6 +36,9 @@ def init(obj: dict) -> None:
 
     Safe to run again: it only adds what is missing.
     """
+    from events import admin
+    from events import db as dblib
+
     result = admin.init(
         obj["db"],
         on_index_build=lambda path: click.echo(
@@ -80,6 +83,8 @@ def upgrade(obj: dict, revision: str) -> None:
 
     Example: events db upgrade
     """
+    from events import db as dblib
+
     with _revision_errors():
         warnings = dblib.upgrade(dblib.resolve_url(obj["db"]), revision)
     click.echo(f"upgraded to {revision}", err=True)
@@ -103,6 +108,9 @@ def downgrade(obj: dict, revision: str, yes: bool) -> None:
 
     Example: events db downgrade base --yes
     """
+    from events import admin
+    from events import db as dblib
+
     url = dblib.resolve_url(obj["db"])
     before, _head = admin.current(obj["db"])
     if before is not None and not yes:
@@ -130,6 +138,8 @@ def current(obj: dict) -> None:
 
     Example: events db current
     """
+    from events import admin
+
     revision, head = admin.current(obj["db"])
     click.echo(f"database: {revision or '(empty)'}")
     click.echo(f"program:  {head}")
@@ -146,6 +156,8 @@ def check(obj: dict) -> None:
 
     Example: events db check
     """
+    from events import admin
+
     what, diffs = admin.check(obj["db"])
     if diffs:
         for d in diffs:

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import click
 
-from events.db import open_database
 from events.errors import InputError
 from events.ingest import (
     MAX_BYTES_CEILING,
@@ -145,6 +144,8 @@ def ingest(obj: dict, paths: tuple[str, ...], published: str | None, source: str
     limits = {"max_bytes": max_bytes} if max_bytes else {}
     files = [p for p in paths if p != "-"]
     stdin = sys.stdin.buffer if "-" in paths else None
+    from events.db import open_database
+
     database = open_database(obj["db"])
     show_bar = not quiet and sys.stderr.isatty()
     progress = Progress(count_inputs(files) if show_bar and stdin is None else None, show_bar)

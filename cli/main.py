@@ -1,7 +1,14 @@
-"""Entry point: the ``events`` group, its global options and error handling."""
+"""Entry point: the ``events`` group, its global options and error handling.
+
+Subcommands load lazily: ``COMMANDS`` names each one's module and keeps its
+one-line help, so ``events --help`` lists them without importing a single
+command module (SQLAlchemy, the pipeline and its dictionaries stay unloaded),
+and ``events query`` imports what a query needs and nothing of ingest.
+"""
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import sys
@@ -20,9 +27,70 @@ Examples:
   events --db postgresql://localhost/conflict init
 """
 
+#: Every subcommand: name -> ("module:attribute", the first sentence of its help,
+#: which `events --help` shows). Adding a command is one entry here;
+#: tests/test_startup.py checks that each entry's help is the command's own.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "db": ("events.cli.db:db_group", "Manage the schema with its migrations."),
+    "eval": (
+        "events.cli.evaluate:eval_command",
+        "Print per-field precision, recall, F1 and accuracy on DATASET.",
+    ),
+    "export": (
+        "events.cli.export:export_command",
+        "Write claims or events to FILE (or - for stdout) as CSV, TSV or JSON lines.",
+    ),
+    "ingest": (
+        "events.cli.ingest:ingest",
+        "Extract actors, dates, claims and events from articles and store them.",
+    ),
+    "init": ("events.cli.db:init", "Create or upgrade the schema and load the seed dictionaries."),
+    "query": (
+        "events.cli.query:query",
+        "Run a read-only SQL query and print the rows (JSON by default).",
+    ),
+    "show": (
+        "events.cli.show:show",
+        "Print an article's cleaned text with each claim's evidence marked.",
+    ),
+}
+
+
+def load_command(name: str) -> click.Command:
+    """Import and return the command registered as ``name``."""
+    module_name, attribute = COMMANDS[name][0].split(":")
+    command = getattr(importlib.import_module(module_name), attribute)
+    if not isinstance(command, click.Command):
+        raise TypeError(f"{COMMANDS[name][0]} is not a click command")
+    return command
+
 
 class EventsGroup(click.Group):
-    """A group that turns domain errors into one readable line and exit 1."""
+    """The top group: lazy subcommands; domain errors become one readable line and exit 1."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in COMMANDS and cmd_name not in self.commands:
+            self.add_command(load_command(cmd_name), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # Click would load every command to ask for its short help; the registry has it.
+        names = self.list_commands(ctx)
+        if names:
+            limit = formatter.width - 6 - max(len(name) for name in names)
+            rows = [(name, self._short_help(ctx, name, limit)) for name in names]
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+    def _short_help(self, ctx: click.Context, name: str, limit: int) -> str:
+        if name in COMMANDS and name not in self.commands:
+            # Click's own shortening, on the registry's sentence.
+            return click.Command(name, help=COMMANDS[name][1]).get_short_help_str(limit)
+        command = super().get_command(ctx, name)
+        return command.get_short_help_str(limit) if command is not None else ""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -76,23 +144,6 @@ def cli(ctx: click.Context, db: str | None, verbose: bool) -> None:
 def _own_messages(record: logging.LogRecord) -> bool:
     """Let through the program's own log records only (not its libraries')."""
     return record.name == "events" or record.name.startswith("events.")
-
-
-def _register() -> None:
-    from events.cli import db as db_cmds
-    from events.cli import evaluate, ingest, query, show
-    from events.cli.export import export_command
-
-    cli.add_command(db_cmds.init)
-    cli.add_command(db_cmds.db_group)
-    cli.add_command(ingest.ingest)
-    cli.add_command(query.query)
-    cli.add_command(show.show)
-    cli.add_command(evaluate.eval_command)
-    cli.add_command(export_command)
-
-
-_register()
 
 
 def main() -> None:

@@ -12,8 +12,6 @@ from typing import IO, Any
 
 import click
 
-from events.export import write_rows
-
 FORMATS = ("json", "nl", "csv", "tsv", "table")
 
 
@@ -89,6 +87,8 @@ def render(
     out = out or sys.stdout
     count = 0
     if fmt in ("csv", "tsv"):
+        from events.export_write import write_rows
+
         # The export's writer: it also quotes values holding a bare carriage return.
         count = write_rows(out, columns, ([_cell(v) for v in row] for row in rows), fmt,
                            headers=headers)  # fmt: skip

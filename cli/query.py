@@ -5,9 +5,6 @@ from __future__ import annotations
 import click
 from events.cli.output import output_options, render
 
-from events.db import open_database
-from events.query import run_query, typed_value
-
 
 @click.command(
     epilog="""\b
@@ -36,6 +33,9 @@ def query(obj: dict, sql: str, params: tuple[tuple[str, str], ...], timeout: flo
     Researchers query the views claims_flat (one row per claim) and
     events_flat (one row per event); any table can be read. Writes are refused.
     """
+    from events.db import open_database
+    from events.query import run_query, typed_value
+
     database = open_database(obj["db"], readonly=True, timeout=timeout)
     try:
         bound = {name: typed_value(value) for name, value in params}

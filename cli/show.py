@@ -6,9 +6,6 @@ import json
 
 import click
 
-from events.db import open_database
-from events.show import get_article
-
 FIELDS = (
     "event_type", "event_mode", "actor1", "actor1_country", "actor2", "actor2_country",
     "date_start", "date_end", "date_precision", "location", "country", "latitude", "longitude",
@@ -32,6 +29,9 @@ def show(obj: dict, article: str, as_json: bool) -> None:
     ARTICLE is the article id or its external id. Evidence sentences are
     wrapped in [n ... ] where n is the claim number listed below the text.
     """
+    from events.db import open_database
+    from events.show import get_article
+
     database = open_database(obj["db"], readonly=True)
     try:
         view = get_article(database, article)

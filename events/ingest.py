@@ -11,14 +11,15 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
-
-from events.db import Database
 from events.errors import DatabaseError, EventsError, InputError
 from events.pipeline.doc import DatePrecision, Document
-from events.store import content_hash, find_article, store_document
+
+if TYPE_CHECKING:  # SQLAlchemy and the models load when something is stored
+    from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+    from events.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -263,6 +264,8 @@ def ingest(
 
 
 def _already_stored(database: Database, doc: Document) -> bool:
+    from events.store import content_hash, find_article
+
     with database.session() as session:
         return find_article(session, content_hash(doc.raw)) is not None
 
@@ -286,6 +289,10 @@ def ingest_one(database: Database, item: Document | InputError) -> Outcome:
 
 def _store_outcome(database: Database, doc: Document, error: str | None) -> Outcome:
     """Store an extracted document in one transaction (retrying lock conflicts)."""
+    from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+
+    from events.store import content_hash, store_document
+
     if error is not None:
         return Outcome(doc.origin, "failed", error)
     if not doc.body.strip() and not doc.title.strip():
