@@ -37,9 +37,8 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
-from events import admin
+from events import admin, lexicon
 from events.db import resolve_url, sqlite_path
-from events.seeds import read_tsv
 
 #: Articles generated and written per batch (about 20k claims): memory stays flat.
 ARTICLE_BATCH = 2_000
@@ -299,7 +298,7 @@ def _name(rng: random.Random, parts: int) -> str:
 def build_world(writer: Writer, rng: random.Random) -> World:
     """Insert sources, persons, composite actors and city locations; return the draws."""
     seeded = writer.query("SELECT id, key, name, kind, country, sector FROM actors")
-    country_names = {row["alpha3"]: row["name"] for row in read_tsv("countries.tsv")}
+    country_names = {c.alpha3: c.name for c in lexicon.countries()}
     codes = [c for c in HOT_COUNTRIES if c in country_names]
     rest = sorted(set(country_names) - set(codes))
     rng.shuffle(rest)
@@ -353,9 +352,9 @@ def build_world(writer: Writer, rng: random.Random) -> World:
     places = _places(writer, rng, codes)
     place_names = {id_: name for id_, name in writer.query("SELECT id, name FROM locations")}
     modes: dict[str, list[str]] = collections.defaultdict(list)
-    for row in read_tsv("plover_types.tsv"):
-        if row.get("mode"):
-            modes[row["plover_type"]].append(row["mode"])
+    for plover in lexicon.plover_types():
+        if plover.mode:
+            modes[plover.plover_type].append(plover.mode)
     world = World(
         sources=sources,
         source_names={r[0]: r[1] for r in source_rows},

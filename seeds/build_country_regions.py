@@ -37,7 +37,7 @@ from typing import Any
 import pycountry
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from events.seeds import iter_tsv, split_multi  # noqa: E402
+from events import lexicon  # noqa: E402
 
 #: The UCDP/PRIO codebook's regions by G&W number (Oceania is in Asia).
 UCDP_REGIONS = (
@@ -73,9 +73,9 @@ def _norm(name: str) -> str:
 
 def _alpha3_index() -> dict[str, str]:
     index = dict(NAMES)
-    for row in iter_tsv("countries.tsv"):
-        for name in (row["name"], *split_multi(row["aliases"])):
-            index.setdefault(_norm(name), row["alpha3"])
+    for country in lexicon.countries():
+        for name in (country.name, *country.aliases):
+            index.setdefault(_norm(name), country.alpha3)
     for country in pycountry.countries:
         for attr in ("name", "common_name", "official_name"):
             value = getattr(country, attr, None)

@@ -13,7 +13,10 @@ import pytest
 from events import catalog, gazetteer, lexicon
 from events.errors import SeedError
 from events.evaluate.match import STATE_SECTORS
+from events.pipeline.claims import find_cues
 from events.pipeline.dates import vocabulary
+from events.pipeline.tolls import fatalities
+from events.pipeline.triggers import find_triggers
 from tests.conftest import REPO
 
 
@@ -45,7 +48,7 @@ def _append(path: Path, *cells: str) -> int:
 
 
 def test_an_unknown_event_type_names_the_file_and_row(seeds: Path) -> None:
-    line = _append(seeds / "triggers.tsv", "bombard", "BOMBARD", "", "", "")
+    line = _append(seeds / "triggers.tsv", "bombard", "BOMBARD", "", "", "", "")
     with pytest.raises(SeedError, match=rf"triggers\.tsv, row at line {line}: .*'BOMBARD'"):
         lexicon.trigger_rows()
 
@@ -131,8 +134,48 @@ def test_sectors_months_and_plover_types_come_from_their_seeds() -> None:
 
 def test_flags_from_notes_are_explicit_fields() -> None:
     cues = {c.phrase: c for c in lexicon.cue_rows()}
-    assert any(c.estimate for c in cues.values()) and any(c.observation for c in cues.values())
-    assert any(t.generic for t in lexicon.trigger_rows())
+    assert cues["expected to"].estimate and not cues["expected to"].observation
+    assert cues["documented"].observation and not cues["said"].observation
+    assert {t.patterns for t in lexicon.trigger_rows() if t.generic} == {("war",)}
+
+
+def test_the_stages_read_the_flag_columns_not_the_notes(seeds: Path) -> None:
+    _append(seeds / "triggers.tsv", "wallop", "ASSAULT", "", "", "yes", "")
+    _append(seeds / "triggers.tsv", "pummel", "ASSAULT", "", "", "", "low specificity")
+    _append(seeds / "cues.tsv", "reckons", "modality", "predicted", "none", "", "yes", "", "")
+    _append(seeds / "cues.tsv", "espied", "report", "", "before", "", "", "", "observation")
+    found = {m.text: m.trigger for m in find_triggers("Rebels wallop the town and pummel it.")}
+    assert found["wallop"].generic and not found["pummel"].generic
+    cues = {c.text: c.cue for c in find_cues("The army reckons, monitors espied.")}
+    assert cues["reckons"].estimate and not cues["espied"].observation
+
+
+def test_a_flag_must_be_yes_or_no(seeds: Path) -> None:
+    line = _append(seeds / "triggers.tsv", "bombard", "ASSAULT", "", "", "low", "")
+    with pytest.raises(SeedError, match=rf"triggers\.tsv, row at line {line}: generic 'low'"):
+        find_triggers("Rebels bombard the town.")
+
+
+def test_toll_word_kinds_are_checked(seeds: Path) -> None:
+    line = _append(seeds / "toll_words.tsv", "fighter", "combatant", "fighters", "")
+    with pytest.raises(SeedError, match=rf"toll_words\.tsv, row at line {line}: kind 'combatant'"):
+        fatalities("Two fighters were killed.")
+
+
+def test_toll_words_need_civilian_and_death_words(seeds: Path) -> None:
+    path = seeds / "toll_words.tsv"
+    kept = [ln for ln in path.read_text(encoding="utf-8").splitlines() if "\tcivilian\t" not in ln]
+    path.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    with pytest.raises(SeedError, match="toll_words.tsv has no civilian words"):
+        fatalities("Two villagers were killed.")
+
+
+def test_a_new_death_word_counts_after_clear(seeds: Path) -> None:
+    assert fatalities("Troops obliterated five fighters.") is None
+    _append(seeds / "toll_words.tsv", "obliterated", "death", "", "")
+    lexicon.clear()
+    figure = fatalities("Troops obliterated five fighters.")
+    assert figure is not None and figure.best == 5
 
 
 def test_a_seed_is_read_once_and_again_after_clear(seeds: Path) -> None:

@@ -12,18 +12,18 @@ import functools
 
 import pytest
 
+from events import lexicon
 from events.export import inter_rules
 from events.pipeline.doc import ActorMention, Claim, Document
 from events.pipeline.runner import run
 from events.pipeline.triggers import find_triggers, target_mode
-from events.seeds import read_tsv
 
 
 @functools.cache
 def crosswalk() -> dict[tuple[str, str], tuple[str, str]]:
     return {
-        (r["plover_type"], r["mode"]): (r["acled_event_type"], r["acled_sub_event_type"])
-        for r in read_tsv("plover_types.tsv")
+        (t.plover_type, t.mode): (t.acled_event_type or "", t.acled_sub_event_type or "")
+        for t in lexicon.plover_types()
     }
 
 

@@ -1,10 +1,9 @@
 """PLOVER types and the lexicons of event coding (triggers, cues, tolls), as typed records.
 
-The trigger, cue, target-mode, toll-word and number loaders read the seeds' current columns,
-so that the stages owning them can switch from raw rows to these records. Two seeds still hide
-flags in a free-text ``notes`` column (triggers.tsv "low specificity", cues.tsv "estimate" and
-"observation"); the records carry them as explicit fields, read from an explicit yes/no column
-of that name when the seed has one and from ``notes`` until then.
+The stages that code events (:mod:`events.pipeline.triggers`, ``claims``, ``tolls``) build
+their matchers from these records, never from the raw rows. Flags are yes/no columns of their
+own (triggers.tsv ``generic``, cues.tsv ``estimate`` and ``observation``); a ``notes`` column is
+prose for the reader and no program reads it.
 """
 
 from __future__ import annotations
@@ -65,13 +64,6 @@ def _plover_type(row: seeds.SeedRow, column: str) -> str:
     return value
 
 
-def _noted(row: seeds.SeedRow, column: str, words: str) -> bool:
-    """Return a flag from its own yes/no column, or (until the seed has one) from ``notes``."""
-    if column in row:
-        return row.flag(column, default=False)
-    return words in row["notes"]
-
-
 #: Voice hints of triggers.tsv (see its header).
 TRIGGER_VOICES = ("", "reciprocal", "theme", "undergoer", "control", "deontic", "allege")
 
@@ -96,7 +88,7 @@ def trigger_rows() -> tuple[TriggerRow, ...]:
             event_type=_plover_type(r, "event_type"),
             mode=r["mode"],
             voice=r.choice("voice_hint", TRIGGER_VOICES),
-            generic=_noted(r, "generic", "low specificity"),
+            generic=r.flag("generic", default=False),
         )
         for r in seeds.table("triggers.tsv")
     )
@@ -152,11 +144,16 @@ def cue_rows() -> tuple[CueRow, ...]:
             modality=r.choice("modality", ("", *MODALITIES)),
             speaker=r.choice("speaker", ("", *SPEAKER_POSITIONS)) or "none",
             demand=r.choice("demand", ("", "yes", "negated")),
-            estimate=_noted(r, "estimate", "estimate"),
-            observation=_noted(r, "observation", "observation"),
+            estimate=r.flag("estimate", default=False),
+            observation=r.flag("observation", default=False),
         )
         for r in seeds.table("cues.tsv")
     )
+
+
+#: Kinds of toll_words.tsv: nouns that count people (civilian: unarmed people, "villagers"),
+#: outcomes other than death ("injured"), units of things or time ("days"), death words.
+TOLL_WORD_KINDS = ("person", "civilian", "outcome", "unit", "death")
 
 
 @dataclass(frozen=True)
@@ -164,17 +161,23 @@ class TollWord:
     """A row of ``seeds/toll_words.tsv``."""
 
     word: str
-    kind: str  # person, outcome, unit ... (checked by events.pipeline.tolls, whose seed it is)
+    kind: str  # one of TOLL_WORD_KINDS
     plural: str
 
 
 @seed_loader("toll_words.tsv")
 def toll_words() -> tuple[TollWord, ...]:
-    """Return the toll words of ``seeds/toll_words.tsv`` (lower-cased)."""
-    return tuple(
-        TollWord(r["word"].lower(), r["kind"], r["plural"].lower())
+    """Return the toll words of ``seeds/toll_words.tsv`` (lower-cased), every kind present."""
+    out = tuple(
+        TollWord(r["word"].lower(), r.choice("kind", TOLL_WORD_KINDS), r["plural"].lower())
         for r in seeds.table("toll_words.tsv")
     )
+    missing = [k for k in TOLL_WORD_KINDS if not any(w.kind == k for w in out)]
+    if missing:
+        raise SeedError(
+            f"toll_words.tsv has no {', '.join(missing)} words: the toll extractor needs them"
+        )
+    return out
 
 
 #: Kinds of numbers.tsv.

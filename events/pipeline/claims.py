@@ -5,9 +5,9 @@ Defense Minister Hulusi Akar said" is Akar's claim, relayed by the outlet. This 
 reporting cue ("said", "according to", "quoted X as saying"), resolves the speaker to one of the
 actor mentions found by the ``actors`` stage, notes the outlet that relays it, the date of
 speaking ("said on October 9") and the modality (asserted, alleged, denied, predicted,
-conditional). Cues are data (``seeds/cues.tsv``), matched with one compiled regex per sentence.
-
-The phrase compiler here is shared with the trigger lexicon of :mod:`events.pipeline.eventcoding`.
+conditional). Cues are data (``seeds/cues.tsv``, read by :func:`events.lexicon.cue_rows`),
+matched through the phrase index of :mod:`events.lexicon.phrases`, which the trigger lexicon
+shares.
 """
 
 from __future__ import annotations
@@ -15,10 +15,12 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from events.errors import SeedError
+from events import lexicon
+from events.lexicon import CueRow, PhraseIndex
+from events.lexicon.phrases import inflections as inflections  # re-exported for callers
 from events.pipeline.doc import ActorMention, Attribution, DateMention, Document, Modality, Sentence
 from events.pipeline.runner import stage
 from events.pipeline.speakers import (
@@ -35,7 +37,6 @@ from events.pipeline.speakers import (
     speaker_before,
     speaker_words,
 )
-from events.seeds import read_tsv
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +44,6 @@ log = logging.getLogger(__name__)
 #: Characters after the reporting cue in which a date is the date of speaking ("said on Friday",
 #: "said in a statement on October 9").
 CLAIM_DATE_WINDOW = 40
-#: Words in a relay slot ("quoted * as saying"); longer slots are not a speaker name.
-SLOT_MAX_WORDS = 6
 #: Order of strength when several modality cues occur in one sentence: an inference or a denial
 #: of the whole statement outranks the grammar of one clause.
 MODALITY_RANK: dict[str, int] = {
@@ -57,163 +56,13 @@ MODALITY_RANK: dict[str, int] = {
 #: Cue kinds whose modality colours the sentence ("claimed responsibility" is a claim too).
 HEDGING_KINDS = frozenset({"modality", "condition", "agentive"})
 
-_FUNCTION_WORDS = frozenset(
-    "the a an of on in at to for by with from and or but as into onto over under its his her "
-    "their our your this that these those is are was were be been has have had will would "
-    "out up down off".split()
-)
-GAP = r"(?:\s+\S+){0,4}?\s+"
-WORD_CHARS = r"[\w'’-]"
-
-
-# ---------------------------------------------------------------------------------------------
-# Phrase compiler (cues and triggers)
-# ---------------------------------------------------------------------------------------------
-
-
-def inflections(word: str) -> set[str]:
-    """Return ``word`` with its regular inflections (plural, -ed, -ing, third person)."""
-    w = word.lower()
-    if len(w) < 3 or not w.isalpha() or w in _FUNCTION_WORDS:
-        return {w}
-    forms = {w}
-    if w.endswith("e"):
-        forms |= {w + "s", w + "d", w[:-1] + "ing"}
-    elif w.endswith("y") and w[-2] not in "aeiou":
-        forms |= {w[:-1] + "ies", w[:-1] + "ied", w + "ing"}
-    elif w.endswith(("s", "sh", "ch", "x", "z")):
-        forms |= {w + "es", w + "ed", w + "ing"}
-    else:
-        forms |= {w + "s", w + "ed", w + "ing"}
-        if re.search(r"[^aeiou][aeiou][bdgklmnprt]$", w):
-            # Double the final consonant (ban -> banned); the undoubled form stays too, since
-            # stress decides and a harmless extra alternative costs nothing.
-            forms |= {w + w[-1] + "ed", w + w[-1] + "ing"}
-    if w.endswith("ize"):
-        forms |= inflections(w[:-3] + "ise")
-    return forms
-
-
-def _token_regex(token: str, inflect: bool) -> str:
-    alternatives: set[str] = set()
-    for alt in token.split("/"):
-        exact = alt.endswith("=")
-        alt = alt.rstrip("=")
-        if not alt:
-            continue
-        forms = inflections(alt) if inflect and not exact else {alt.lower()}
-        alternatives |= forms
-    parts = sorted(alternatives, key=len, reverse=True)
-    escaped = [re.escape(p).replace("'", "['’]").replace("’", "['’]") for p in parts]
-    return "(?:" + "|".join(escaped) + ")"
-
-
-def phrase_regex(phrase: str, *, inflect: bool, slot_group: str | None = None) -> str:
-    """Compile one lexicon phrase to a regex fragment (see the header of seeds/triggers.tsv).
-
-    ``...`` allows a few words between tokens, ``*`` is a speaker slot captured in
-    ``slot_group``, ``a/b`` lists irregular forms and ``word=`` turns inflection off.
-    """
-    out: list[str] = []
-    joiner_pending = False
-    gap_next = False
-    for token in phrase.split():
-        if token == "...":
-            gap_next = True
-            continue
-        if token == "*":
-            name = f"?P<{slot_group}>" if slot_group else "?:"
-            piece = rf"({name}\S+(?:\s+\S+){{0,{SLOT_MAX_WORDS - 1}}}?)"
-        else:
-            piece = _token_regex(token, inflect)
-        if joiner_pending:
-            out.append(GAP if gap_next else r"\s+")
-        out.append(piece)
-        joiner_pending = True
-        gap_next = False
-    if not out:
-        raise SeedError(f"empty lexicon phrase {phrase!r}")
-    return r"(?<![\w-])" + "".join(out) + r"(?![\w-])"
-
-
-_WORD = re.compile(r"\w[\w'’-]*")
-
-
-def _first_forms(phrase: str, inflect: bool) -> set[str]:
-    token = phrase.split()[0]
-    forms: set[str] = set()
-    for alt in token.split("/"):
-        exact = alt.endswith("=")
-        alt = alt.rstrip("=").lower()
-        if alt:
-            forms |= inflections(alt) if inflect and not exact else {alt}
-    return {f.replace("’", "'") for f in forms}
-
-
-@dataclass(frozen=True)
-class PhraseIndex:
-    """Lexicon phrases indexed by their first word: one hash lookup per word of the text.
-
-    Each phrase is its own anchored regex, tried only where its first word occurs, so the cost
-    grows with the words of the text, not with the size of the lexicon.
-    """
-
-    by_first: dict[str, tuple[tuple[int, re.Pattern[str]], ...]]
-
-    @classmethod
-    def build(cls, phrases: list[str], *, inflect: bool, priority: list[int]) -> PhraseIndex:
-        """Index ``phrases``; among those sharing a first word, lower ``priority`` goes first."""
-        table: dict[str, list[tuple[int, int, re.Pattern[str]]]] = {}
-        for i, phrase in enumerate(phrases):
-            regex = re.compile(
-                phrase_regex(phrase, inflect=inflect, slot_group="slot"), re.IGNORECASE
-            )
-            for form in _first_forms(phrase, inflect):
-                table.setdefault(form, []).append((priority[i], i, regex))
-        return cls(
-            {
-                k: tuple((i, r) for _, i, r in sorted(v, key=lambda x: x[:2]))
-                for k, v in table.items()
-            }
-        )
-
-    def finditer(self, text: str) -> Iterator[tuple[int, re.Match[str]]]:
-        """Yield (phrase index, match), leftmost first, without overlaps."""
-        pos = 0
-        for w in _WORD.finditer(text):
-            if w.start() < pos:
-                continue
-            candidates = self.by_first.get(w.group().lower().replace("’", "'"))
-            if not candidates:
-                # "aid-agency": try the part before a hyphen too.
-                head = w.group().split("-")[0].lower()
-                candidates = self.by_first.get(head) if head != w.group().lower() else None
-                if not candidates:
-                    continue
-            for i, regex in candidates:
-                m = regex.match(text, w.start())
-                if m:
-                    yield i, m
-                    pos = m.end()
-                    break
-
-
 # ---------------------------------------------------------------------------------------------
 # Cue lexicon
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Cue:
-    """One row of ``seeds/cues.tsv``."""
-
-    phrase: str
-    kind: str  # report, relay, modality, condition, negation, speech, agentive
-    modality: str
-    speaker: str  # before, after, inside, object, none
-    demand: str  # "", yes, negated
-    estimate: bool = False  # a prediction by someone else, not the agent's intention
-    observation: bool = False  # "the SMM recorded 12 explosions on Monday": the date is the event's
+#: A row of ``seeds/cues.tsv`` (kind, modality, speaker position, demand, estimate, observation).
+Cue = CueRow
 
 
 @dataclass(frozen=True)
@@ -236,37 +85,16 @@ class _Lexicon:
     index: PhraseIndex
 
 
-_KINDS = {"report", "relay", "modality", "condition", "negation", "speech", "agentive"}
-
-
+@lexicon.also_clear
 @functools.cache
 def cue_lexicon() -> _Lexicon:
-    """Load ``seeds/cues.tsv`` once and index its phrases by first word."""
-    cues: list[Cue] = []
-    for row in read_tsv("cues.tsv"):
-        kind = row["kind"]
-        if kind not in _KINDS:
-            raise SeedError(f"cues.tsv: unknown kind {kind!r} for cue {row['cue']!r}")
-        if row["modality"] and row["modality"] not in MODALITY_RANK:
-            raise SeedError(f"cues.tsv: unknown modality {row['modality']!r}")
-        estimate = "estimate" in row["notes"]
-        observation = "observation" in row["notes"]
-        cues.append(
-            Cue(
-                row["cue"],
-                kind,
-                row["modality"],
-                row["speaker"] or "none",
-                row["demand"],
-                estimate,
-                observation,
-            )
-        )
+    """Index the phrases of the cue lexicon by first word (once per process)."""
+    cues = lexicon.cue_rows()
     # Longer phrases first so "in a statement released" wins over "in a statement".
     priority = [-1000 * len(c.phrase.split()) - len(c.phrase) for c in cues]
     index = PhraseIndex.build([c.phrase for c in cues], inflect=False, priority=priority)
     log.debug("loaded %d attribution cues", len(cues))
-    return _Lexicon(tuple(cues), index)
+    return _Lexicon(cues, index)
 
 
 def find_cues(text: str, offset: int = 0) -> list[CueMatch]:

@@ -7,8 +7,10 @@ speaker: the ``claims`` stage (:mod:`events.pipeline.claims`) calls these with t
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 
+from events import lexicon
 from events.pipeline.doc import ActorMention
 
 #: Words allowed between a speaker mention and its reporting verb ("Kalin, who ..., said" is
@@ -148,16 +150,27 @@ def capitalised_before(text: str, base: int, cue_start: int) -> str | None:
     if not m:
         return None
     name = m.group(1)
-    if name.split()[-1].lower() in PRONOUN_SPEAKERS or len(name) < 3 or _NOT_A_NAME.match(name):
+    if name.split()[-1].lower() in PRONOUN_SPEAKERS or len(name) < 3 or _not_a_name(name):
         return None
     return name
 
 
-#: Capitalised words that are dates, not speakers ("... on Sunday, said ...").
-_NOT_A_NAME = re.compile(
-    r"^(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
-    r"April|May|June|July|August|September|October|November|December|On|Last|Early|Late)\s*)+$"
-)
+@lexicon.also_clear
+@functools.cache
+def _date_words() -> re.Pattern[str]:
+    """Capitalised words that are dates, not speakers ("... on Sunday, said ...").
+
+    The month and weekday names are those of ``seeds/date_patterns.tsv``.
+    """
+    names = set(lexicon.month_names())
+    names |= {w for d in lexicon.date_words() if d.kind == "weekday" for w in d.words}
+    names |= {"On", "Last", "Early", "Late"}
+    alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rf"^(?:(?:{alternation})\s*)+$")
+
+
+def _not_a_name(text: str) -> bool:
+    return bool(_date_words().match(text))
 
 
 #: A speaker no dictionary knows, opening the clause of its verb: "..., a provincial official
@@ -203,7 +216,7 @@ def capitalised_after(text: str, base: int, cue_end: int) -> str | None:
     m = re.match(
         r"\s+((?:[A-Z][\w'’.-]+\s+){0,3}[A-Z][\w'’-]+)(?=\s*(?:[,.;]|$))", text[cue_end - base :]
     )
-    if not m or _NOT_A_NAME.match(m.group(1)):
+    if not m or _not_a_name(m.group(1)):
         return None
     return m.group(1)
 

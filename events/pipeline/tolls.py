@@ -14,8 +14,8 @@ import functools
 import re
 from dataclasses import dataclass
 
-from events.errors import SeedError
-from events.seeds import read_tsv
+from events import lexicon
+from events.lexicon.coding import TOLL_WORD_KINDS
 
 # ---------------------------------------------------------------------------------------------
 # Quantities (fatalities)
@@ -53,33 +53,23 @@ class _Numbers:
     regex: re.Pattern[str]
 
 
-def _int_or_none(cell: str) -> int | None:
-    return int(cell) if cell.strip() else None
-
-
+@lexicon.also_clear
 @functools.cache
 def number_lexicon() -> _Numbers:
-    """Load ``seeds/numbers.tsv`` and compile the figure regex."""
+    """Compile the figure regex from the number words of ``seeds/numbers.tsv``."""
     numbers: dict[str, int] = {}
     scales: dict[str, int] = {}
     vague: dict[str, tuple[int | None, int | None, int | None]] = {}
     modifiers: dict[str, str] = {}
-    for row in read_tsv("numbers.tsv"):
-        phrase, kind = row["phrase"].lower(), row["kind"]
-        if kind == "number":
-            numbers[phrase] = int(row["value"])
-        elif kind == "scale":
-            scales[phrase] = int(row["value"])
-        elif kind == "vague":
-            vague[phrase] = (
-                _int_or_none(row["low"]),
-                _int_or_none(row["best"]),
-                _int_or_none(row["high"]),
-            )
-        elif kind == "modifier":
-            modifiers[phrase] = row["value"]
-        else:
-            raise SeedError(f"numbers.tsv: unknown kind {kind!r} for {phrase!r}")
+    for row in lexicon.number_words():
+        if row.kind == "number" and row.value is not None:
+            numbers[row.phrase] = row.value
+        elif row.kind == "scale" and row.value is not None:
+            scales[row.phrase] = row.value
+        elif row.kind == "vague":
+            vague[row.phrase] = (row.low, row.best, row.high)
+        elif row.kind == "modifier":
+            modifiers[row.phrase] = row.modifier
 
     def alt(words: list[str]) -> str:
         return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) or r"(?!x)x"
@@ -221,27 +211,16 @@ class _TollWords:
     civilian: re.Pattern[str]  # the person nouns of unarmed people ("villagers", "a merchant")
 
 
+@lexicon.also_clear
 @functools.cache
 def toll_words() -> _TollWords:
-    """Load ``seeds/toll_words.tsv``: person nouns, outcomes other than death, units."""
-    kinds: dict[str, list[str]] = {
-        "person": [],
-        "civilian": [],
-        "outcome": [],
-        "unit": [],
-        "death": [],
-    }
+    """Compile the toll words (person nouns, outcomes other than death, units, death words)."""
+    kinds: dict[str, list[str]] = {kind: [] for kind in TOLL_WORD_KINDS}
     plural: set[str] = set()
-    for row in read_tsv("toll_words.tsv"):
-        word, kind, plural_form = row["word"].lower(), row["kind"], row["plural"].lower()
-        if kind not in kinds:
-            raise SeedError(f"toll_words.tsv: unknown kind {kind!r} for {word!r}")
-        kinds[kind] += [w for w in (word, plural_form) if w]
-        if kind in ("person", "civilian") and plural_form and plural_form != word:
-            plural.add(plural_form)
-    for kind, words in kinds.items():
-        if not words:
-            raise SeedError(f"toll_words.tsv has no {kind} words: the toll extractor needs them")
+    for row in lexicon.toll_words():  # every kind present, checked by the lexicon
+        kinds[row.kind] += [w for w in (row.word, row.plural) if w]
+        if row.kind in ("person", "civilian") and row.plural and row.plural != row.word:
+            plural.add(row.plural)
 
     def words_re(words: list[str]) -> re.Pattern[str]:
         body = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
@@ -502,16 +481,20 @@ def _looks_like_year_or_date(text: str, m: re.Match[str], end: int) -> bool:
     if re.fullmatch(r"1[89]\d\d|20\d\d", token):
         return True
     around = text[max(0, m.start() - 12) : end + 12]
+    before, after = _month_patterns()
     return (
-        bool(_MONTH_BEFORE.search(text[max(0, m.start() - 12) : m.start()]))
-        or bool(_MONTH_AFTER.match(text, end))  # "on 3 May": a day, not a toll
+        bool(before.search(text[max(0, m.start() - 12) : m.start()]))
+        or bool(after.match(text, end))  # "on 3 May": a day, not a toll
         or "%" in around[len(around) // 2 :][:3]
     )
 
 
-_MONTH = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|"
-    r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
-)
-_MONTH_BEFORE = re.compile(_MONTH + r"\.?\s*$")
-_MONTH_AFTER = re.compile(r"(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"\b")
+@lexicon.also_clear
+@functools.cache
+def _month_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Return the patterns of a month name (seeds/date_patterns.tsv) before and after a figure."""
+    names = {name.rstrip(".") for name in lexicon.month_names()}
+    month = "(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + ")"
+    before = re.compile(month + r"\.?\s*$")
+    after = re.compile(r"(?:st|nd|rd|th)?\s+(?:of\s+)?" + month + r"\b")
+    return before, after

@@ -1,7 +1,8 @@
 """The trigger lexicon: words that report an event, with their PLOVER type and mode.
 
-``seeds/triggers.tsv`` is read once into :class:`Trigger` records and one phrase index
-(inflected forms included); :func:`find_triggers` returns the matches of a text.
+The rows of ``seeds/triggers.tsv`` (:func:`events.lexicon.trigger_rows`) become one
+:class:`Trigger` per pattern and one phrase index (inflected forms included);
+:func:`find_triggers` returns the matches of a text.
 """
 
 from __future__ import annotations
@@ -12,16 +13,10 @@ import logging
 import re
 from dataclasses import dataclass
 
-from events.errors import SeedError
-from events.pipeline.claims import PhraseIndex
-from events.seeds import read_tsv
+from events import lexicon
+from events.lexicon import PhraseIndex
 
 log = logging.getLogger(__name__)
-
-PLOVER_TYPES = (
-    "ACCUSE AGREE AID ASSAULT COERCE CONCEDE CONSULT COOPERATE MOBILIZE PROTEST REJECT "
-    "REQUEST RETREAT SANCTION SUPPORT THREATEN"
-).split()
 
 # ---------------------------------------------------------------------------------------------
 # Trigger lexicon
@@ -61,28 +56,17 @@ class _TriggerLexicon:
     index: PhraseIndex
 
 
-_VOICES = {"", "reciprocal", "theme", "undergoer", "control", "deontic", "allege"}
-
-
+@lexicon.also_clear
 @functools.cache
 def trigger_lexicon() -> _TriggerLexicon:
-    """Load ``seeds/triggers.tsv`` once and index its patterns by first word."""
+    """Index the patterns of the trigger lexicon by first word (once per process)."""
     triggers: list[Trigger] = []
-    for row in read_tsv("triggers.tsv"):
-        if row["event_type"] not in PLOVER_TYPES:
-            raise SeedError(f"triggers.tsv: unknown event type {row['event_type']!r}")
-        if row["voice_hint"] not in _VOICES:
-            raise SeedError(f"triggers.tsv: unknown voice_hint {row['voice_hint']!r}")
-        generic = "low specificity" in row["notes"]
-        for pattern in row["pattern"].split("|"):
-            pattern = pattern.strip()
-            if pattern:
-                words = len([t for t in pattern.split() if t != "..."])
-                triggers.append(
-                    Trigger(
-                        pattern, row["event_type"], row["mode"], row["voice_hint"], words, generic
-                    )
-                )
+    for row in lexicon.trigger_rows():
+        for pattern in row.patterns:
+            words = len([t for t in pattern.split() if t != "..."])
+            triggers.append(
+                Trigger(pattern, row.event_type, row.mode, row.voice, words, row.generic)
+            )
     # Longer patterns first where patterns share a first word ("launch ... attack" over "launch").
     priority = [-1000 * t.words - len(t.pattern) for t in triggers]
     index = PhraseIndex.build([t.pattern for t in triggers], inflect=True, priority=priority)
@@ -169,15 +153,13 @@ def find_triggers(text: str, offset: int = 0) -> list[TriggerMatch]:
 # ---------------------------------------------------------------------------------------------
 
 
+@lexicon.also_clear
 @functools.cache
 def _target_modes() -> dict[tuple[str, str], dict[str, str]]:
-    """Load ``seeds/target_modes.tsv``: (type, mode) -> {target sector[/kind]: new mode}."""
+    """Return the target-mode rules: (type, mode) -> {target sector[/kind]: new mode}."""
     table: dict[tuple[str, str], dict[str, str]] = {}
-    for row in read_tsv("target_modes.tsv"):
-        if row["plover_type"] not in PLOVER_TYPES:
-            raise SeedError(f"target_modes.tsv: unknown event type {row['plover_type']!r}")
-        key = (row["plover_type"], row["mode"])
-        table.setdefault(key, {})[row["target_sector"]] = row["new_mode"]
+    for rule in lexicon.target_modes():
+        table.setdefault((rule.plover_type, rule.mode), {})[rule.target_sector] = rule.new_mode
     return table
 
 
