@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from events.gazetteer import country_by_code
 from events.pipeline.actors import (
     ABROAD_QUALIFIER,
 )
@@ -33,6 +34,13 @@ from events.pipeline.sentence import (
 from events.pipeline.tolls import toll_words
 from events.pipeline.triggers import (
     TriggerMatch,
+)
+
+#: Types whose place stands for their target when no actor undergoes them (see place_target):
+#: not the uses of force, whose place says where, not whom.
+PLACE_TARGET_TYPES = frozenset(
+    "AGREE CONCEDE COERCE CONSULT AID MOBILIZE PROTEST RETREAT SANCTION SUPPORT THREATEN "
+    "REJECT REQUEST".split()
 )
 
 #: Words after a trigger searched for its target ("attack on Armenian forces").
@@ -313,7 +321,55 @@ def assign_roles(s: CodingSentence, trig: TriggerMatch) -> list[RoleFiller]:
     else:
         add("source", subject + agent)
         add("target", obj)
+    if not any(r.role == "target" for r in roles) and voice not in {"reciprocal", "deontic"}:
+        host = place_target(s, trig, (left, right), [r.actor for r in roles])
+        if host is not None:
+            roles.append(RoleFiller("target", host))
     return roles
+
+
+def place_target(
+    s: CodingSentence, trig: TriggerMatch, bounds: tuple[int, int], taken: list[ActorMention]
+) -> ActorMention | None:
+    """Return the country of the place an event is done to, when no actor undergoes it.
+
+    CAMEO and PLOVER code an event aimed at a place rather than at a named party as directed
+    at the country of that place: "Serbia lifted a curfew in Montenegro" (Montenegro),
+    "Saddam Hussein arrived in Amman" (Jordan), "demonstrators blocked roads in Algiers"
+    (Algeria). Uses of force are left alone (:data:`PLACE_TARGET_TYPES`): where a shell fell does
+    not say whom it struck. The target keeps the place's words and the rule ``place``, so a
+    reader of ``claims_flat`` sees where it came from.
+    """
+    if trig.trigger.event_type not in PLACE_TARGET_TYPES:
+        return None
+    left, right = bounds
+    spans = [(a.start, a.end) for a in taken]
+    inside = [
+        p
+        for p in s.places
+        if p.country
+        and left <= p.start
+        and p.end <= right
+        and not any(a <= p.start and p.end <= b for a, b in spans)
+        and not (trig.start <= p.start and p.end <= trig.end)
+    ]
+    after = [p for p in inside if p.start >= trig.end]
+    before = [p for p in inside if p.end <= trig.start]
+    place = after[0] if after else (before[-1] if before else None)
+    if place is None or place.country is None:
+        return None
+    country = country_by_code().get(place.country)
+    return ActorMention(
+        start=place.start,
+        end=place.end,
+        text=place.text,
+        sentence_index=place.sentence_index,
+        key=place.country,
+        name=country.name if country else place.country,
+        kind="state",
+        country=place.country,
+        rule="place",
+    )
 
 
 def affiliate(s: CodingSentence, actor: ActorMention) -> ActorMention:
@@ -341,11 +397,57 @@ def affiliate(s: CodingSentence, actor: ActorMention) -> ActorMention:
     ]
     countries: set[str | None] = {a.country for a in near}
     if len(countries) != 1:
-        named = [a.country for a in s.actors] + [p.country for p in s.places]
-        countries = {c for c in named if c}
+        countries = set(_sentence_countries(s, actor))
     if len(countries) != 1:
         return actor
     return dataclasses.replace(actor, country=countries.pop(), rule=f"{actor.rule}+context")
+
+
+#: "returning to Kyrgyzstan", "in Lebanon", "Independence of Angola": a destination, a place or
+#: part of a name.
+_PLACE_LIKE_BEFORE = re.compile(
+    r"\b(?:to|in|into|from|at|of|across|throughout)\s+(?:the\s+)?$", re.I
+)
+#: "Haiti's first elections", "Kenya Anti-Corruption Commission": a modifier, not a party.
+_PLACE_LIKE_AFTER = re.compile(r"(?:['’]s\b|\s+[A-Z])")
+
+
+def _across_trigger(s: CodingSentence, a: ActorMention, b: ActorMention) -> bool:
+    """Return True when a trigger stands between two mentions: they are parties of an event."""
+    lo, hi = (a.end, b.start) if a.end <= b.start else (b.end, a.start)
+    return any(lo <= t.start and t.end <= hi for t in s.triggers)
+
+
+def _sentence_countries(s: CodingSentence, actor: ActorMention) -> set[str]:
+    """Return the countries the sentence names that may be the agent's own.
+
+    A country named as an actor on the other side of a trigger is that party, not the agent's
+    own: "President Bush threatened action against Russia" does not make Bush Russian, nor do
+    "demonstrators in Baghdad" protesting "the United States' policies" become American. Only a
+    country named as an actor counts as the other party: "threatened to ban Ugandan opposition
+    candidates" and "forgive Nigerian President Obasanjo" are about the agent's own country.
+    """
+    named = [a.country for a in s.actors] + [p.country for p in s.places]
+    states = [
+        a
+        for a in s.actors
+        if a.country and a is not actor and a.kind == "state" and a.rule == "alias"
+    ]
+    other = [
+        a
+        for a in states
+        if _across_trigger(s, actor, a)
+        and not _PLACE_LIKE_BEFORE.search(s.text(a.start - 12, a.start))
+        and not _PLACE_LIKE_AFTER.match(s.text(a.end, a.end + 12))
+    ]
+    # "blows to the United States and Israel": a conjunct of the other party is the other party.
+    other += [
+        a
+        for a in states
+        if a not in other
+        and any(_CONJ_GAP.match(s.text(a.end, o.start)) and a.end <= o.start for o in other)
+    ]
+    return {c for c in named if c} - {a.country for a in other}
 
 
 def speaker_is_subject(s: CodingSentence, trig: TriggerMatch, claimant: ActorMention) -> bool:

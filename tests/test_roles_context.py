@@ -1,0 +1,96 @@
+"""Whose country an actor gets from its sentence, and whom an event aimed at a place targets.
+
+Texts are our own, in the styles of wire reports, codebook notes, monitors and partisan outlets,
+from several continents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from events.pipeline.doc import Claim, Document
+from events.pipeline.runner import run
+
+
+def claim_of(text: str, event_type: str) -> Claim:
+    doc = Document(raw=text, given_published=dt.date(2024, 5, 6))
+    run(doc)
+    found = [c for c in doc.claims if c.event_type == event_type]
+    assert found, [(c.event_type, c.trigger) for c in doc.claims]
+    return max(found, key=lambda c: c.confidence)
+
+
+def countries(claim: Claim, role: str) -> set[str | None]:
+    return {a.country for a in claim.actors(role)}  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------
+# The one country a sentence names is not the agent's when it is the other party
+# --------------------------------------------------------------------------
+
+
+def test_a_president_threatening_a_country_is_not_of_that_country() -> None:
+    claim = claim_of(
+        "President Okafor threatened new sanctions against Ghana on Tuesday, his office said.",
+        "THREATEN",
+    )
+    assert "GHA" in countries(claim, "target")
+    assert "GHA" not in countries(claim, "source")
+
+
+def test_demonstrators_protesting_a_foreign_state_keep_the_place_country() -> None:
+    claim = claim_of(
+        "Demonstrators in Caracas burned flags to protest against Colombia on Sunday.",
+        "PROTEST",
+    )
+    assert countries(claim, "source") == {"VEN"}
+
+
+def test_a_leader_acting_on_his_own_peoples_opposition_keeps_that_country() -> None:
+    # A party of the same country (not a country named as an actor) says whose leader it is.
+    claim = claim_of(
+        "The prime minister threatened to ban Nepali opposition parties from the vote.",
+        "THREATEN",
+    )
+    assert "NPL" in countries(claim, "source")
+
+
+# --------------------------------------------------------------------------
+# An event aimed at a place, with no actor undergoing it, targets the place's country
+# --------------------------------------------------------------------------
+
+
+def test_a_curfew_lifted_in_a_province_targets_its_country() -> None:
+    claim = claim_of("Sudan lifted the night curfew in El Fasher on Monday.", "CONCEDE")
+    target = claim.actors("target")
+    assert [a.country for a in target] == ["SDN"]
+    assert target[0].rule == "place"  # a reader of claims_flat sees where it came from
+
+
+def test_a_visit_to_a_capital_targets_the_host_country() -> None:
+    claim = claim_of(
+        "Kenyan President William Ruto arrived in Addis Ababa on Sunday for talks.", "CONSULT"
+    )
+    assert countries(claim, "target") == {"ETH"}
+    assert countries(claim, "source") == {"KEN"}
+
+
+def test_a_protest_in_a_city_targets_that_country() -> None:
+    claim = claim_of(
+        "Several thousand teachers marched in La Paz on Thursday to demand higher pay, "
+        "union leaders said.",
+        "PROTEST",
+    )
+    assert countries(claim, "target") == {"BOL"}
+
+
+def test_a_named_target_is_not_replaced_by_the_place() -> None:
+    claim = claim_of(
+        "Thailand imposed sanctions on the Myanmar junta in Bangkok on Friday.", "SANCTION"
+    )
+    assert "THA" not in countries(claim, "target")
+
+
+def test_where_a_shell_fell_is_not_whom_it_struck() -> None:
+    claim = claim_of("Shells fell on Donetsk on Sunday, local officials said.", "ASSAULT")
+    assert not any(a.rule == "place" for a in claim.actors("target"))
