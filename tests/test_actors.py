@@ -424,7 +424,7 @@ def test_capital_after_of_is_a_place_not_the_government() -> None:
         ("The SAF said it repelled the attack.", "SDN:MIL"),
         ("JNIM fighters attacked the convoy.", "org:jnim"),
         ("The Tatmadaw bombed the village.", "MMR:MIL"),
-        ("Armed men abducted students.", "REB"),
+        ("Armed men abducted students.", "UAF"),
         ("According to a local medical group, 12 died.", "NGO"),
     ],
 )

@@ -94,3 +94,48 @@ def test_a_named_target_is_not_replaced_by_the_place() -> None:
 def test_where_a_shell_fell_is_not_whom_it_struck() -> None:
     claim = claim_of("Shells fell on Donetsk on Sunday, local officials said.", "ASSAULT")
     assert not any(a.rule == "place" for a in claim.actors("target"))
+
+
+# --------------------------------------------------------------------------
+# A doer named after the undergoer, and a monitor that only saw it
+# --------------------------------------------------------------------------
+
+
+def sectors(claim: Claim, role: str) -> set[str | None]:
+    return {a.sector for a in claim.actors(role)}  # type: ignore[arg-type]
+
+
+def test_the_killing_of_victims_by_fighters_has_the_fighters_as_source() -> None:
+    claim = claim_of(
+        "The rights group documented the killing of four farmers, two of them brothers, "
+        "by Boko Haram fighters near Gwoza on 3 March.",
+        "ASSAULT",
+    )
+    assert "org:boko-haram" in {a.key for a in claim.actors("source")}
+    assert "CVL" in sectors(claim, "target")
+
+
+def test_an_attack_by_an_armed_group_names_the_doer_with_an_article() -> None:
+    claim = claim_of(
+        "Villagers in Cabo Delgado survived an attack by an armed group on Tuesday night.",
+        "ASSAULT",
+    )
+    assert "NGO" not in sectors(claim, "source")
+    assert sectors(claim, "source") & {"REB", "UAF"}
+
+
+def test_a_monitor_that_documented_a_killing_is_not_its_author() -> None:
+    claim = claim_of(
+        "The Syrian Observatory for Human Rights documented an attack on a shepherd in rural "
+        "Hama on Monday.",
+        "ASSAULT",
+    )
+    assert not any(a.kind in {"organisation", "ngo"} for a in claim.actors("source"))
+
+
+def test_a_monitor_that_recorded_shelling_is_not_its_author() -> None:
+    claim = claim_of(
+        "Ceasefire monitors recorded the shelling of a school in Horlivka on Sunday.",
+        "ASSAULT",
+    )
+    assert "monitors" not in {a.text for a in claim.actors("source")}

@@ -296,7 +296,7 @@ def test_a_trigger_inside_an_organisation_name_is_no_trigger(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "source", "target"),
     [
-        ("Three soldiers were killed by gunmen in Zamfara state.", "REB", "MIL"),
+        ("Three soldiers were killed by gunmen in Zamfara state.", "UAF", "MIL"),
         (
             "The army repelled an attack by Al-Shabaab militants on a base in Lower Shabelle.",
             "REB",
@@ -321,7 +321,7 @@ def test_clashes_between_two_sides_name_both() -> None:
     claim = main_claim(
         "Heavy clashes between Fano militia and the Ethiopian army in Gondar left 20 dead."
     )
-    assert {"REB", "MIL"} <= sectors(claim, "source")
+    assert {"UAF", "MIL"} <= sectors(claim, "source")
 
 
 def test_white_helmets_are_a_civil_defence_service_not_a_government() -> None:
@@ -407,7 +407,7 @@ def test_teachers_holding_a_protest_outrank_their_demand() -> None:
 @pytest.mark.parametrize(
     ("text", "sector"),
     [
-        ("Pro-government militiamen beat a journalist in Bujumbura, the rights group said.", "REB"),
+        ("Pro-government militiamen beat a journalist in Bujumbura, the rights group said.", "UAF"),
         ("Anti-government protesters marched in Minsk on Sunday.", "OPP"),
     ],
 )

@@ -12,7 +12,10 @@ from events.lexicon._load import seed_loader
 #: Kinds an actor may have (actors.tsv, agents.tsv, titles.tsv, acled_inter.tsv).
 ACTOR_KINDS = frozenset(
     "state government military police intelligence legislature judiciary armed_group party "
-    "opposition igo ngo organisation media person population religious criminal business".split()
+    "opposition igo ngo organisation media person population religious criminal business "
+    # ACLED's political militias (gunmen, vigilantes) and identity militias (clan, ethnic,
+    # communal): armed men who are neither a state's forces nor rebels.
+    "militia identity_militia".split()
 )
 #: ACLED's actor types (inter codes) 1-8.
 ACLED_INTER = range(1, 9)

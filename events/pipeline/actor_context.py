@@ -38,7 +38,7 @@ ABROAD_QUALIFIER = re.compile(
     r"\b(?:western|foreign|international|world|global|allied|other)\s+$", re.IGNORECASE
 )
 #: Sectors of armed forces and armed groups (see :func:`resolve_person_context`).
-ARMED_SECTORS = frozenset({"MIL", "REB"})
+ARMED_SECTORS = frozenset({"MIL", "REB", "UAF"})
 #: A demonym qualifies a person at most this many words before the person's mention.
 MAX_QUALIFIER_GAP_WORDS = 2
 #: Between a force and its part or instrument: "including", "using", "armed/equipped with",

@@ -63,9 +63,9 @@ __all__ = [
 ]
 
 #: Armed groups' sectors: their noun before a fighting noun owns it ("cartel gunmen").
-NONSTATE_ARMED = frozenset({"REB", "CRM"})
+NONSTATE_ARMED = frozenset({"REB", "UAF", "CRM"})
 #: Sectors of fighting nouns ("gunmen", "soldiers", "fighters").
-FIGHTING_SECTORS = frozenset({"MIL", "REB"})
+FIGHTING_SECTORS = frozenset({"MIL", "REB", "UAF"})
 _AGENT_OF = re.compile(r"\s+(?:in|of|from)\s+(?:the\s+)?", re.IGNORECASE)
 _OF_BEFORE = re.compile(r"\bof\s+(?:the\s+)?$", re.IGNORECASE)
 #: A determiner before a capital makes it a modifier ("a Mogadishu hotel", "the Kabul airport").

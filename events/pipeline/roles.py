@@ -96,7 +96,11 @@ _BY_NOUN = re.compile(r"^\s*(?:(?:\w+ed|carried out|staged)\s+)?by\s+(?:the\s+)?
 
 
 #: "seized by the rebels": a passive use of force takes its doer with an article too.
-_BY_THE = re.compile(r"^\s*by\s+the\s+$", re.I)
+_BY_THE = re.compile(r"^\s*by\s+(?:the|an?)\s+$", re.I)
+
+
+#: "the killing of five civilians by ADF combatants": the doer named after the undergoer.
+_LATE_BY = re.compile(r"^[^;]{0,60}?\bby\s+(?:(?:the|an?|unknown|unidentified)\s+)?$", re.I)
 
 
 #: "Russia, France and the U.S.", "the president and his party": the determiner of a conjunct.
@@ -258,6 +262,20 @@ def _agent_of_noun(s: CodingSentence, trig: TriggerMatch, agent: list[ActorMenti
     return bool(_BY_NOUN.match(s.text(trig.end, agent[0].start)))
 
 
+def _late_agent(
+    s: CodingSentence, obj: list[ActorMention], after: list[ActorMention]
+) -> list[ActorMention]:
+    """Return the doer of a force named after its undergoer: "the killing of X by gunmen"."""
+    edge = obj[-1].end
+    for a in sorted(after, key=lambda m: m.start):
+        if a.start < edge or a in obj:
+            continue
+        if _LATE_BY.match(s.text(edge, a.start)):
+            return _group(s, a, after, leftwards=False)
+        edge = a.end
+    return []
+
+
 def assign_roles(s: CodingSentence, trig: TriggerMatch) -> list[RoleFiller]:
     """Return the source/target/assoc actors of one trigger."""
     pool = role_pool(s)
@@ -294,6 +312,10 @@ def assign_roles(s: CodingSentence, trig: TriggerMatch) -> list[RoleFiller]:
     gap = s.text(trig.end, obj[0].start) if obj else ""
     if obj and (BY.match(gap) or (trig.trigger.event_type in FORCE_TYPES and _BY_THE.match(gap))):
         agent, obj = obj, []
+    elif obj and trig.trigger.event_type in FORCE_TYPES:
+        late = _late_agent(s, obj, [a for a in pool if trig.end <= a.start and a.end <= right])
+        if late:
+            agent, obj = late, [a for a in obj if a not in late]
     # A gapped pattern ("summon ... ambassador", "send ... troops") holds its object inside.
     obj = [a for a in pool if trig.start < a.start and a.end <= trig.end] + obj
     roles: list[RoleFiller] = []
@@ -465,6 +487,8 @@ def speaker_is_subject(s: CodingSentence, trig: TriggerMatch, claimant: ActorMen
         c.cue.kind == "agentive" and claimant.end <= c.start <= c.end <= trig.start for c in s.cues
     ):
         return True  # "X claimed responsibility for the attack"
+    if any(c.cue.observation and claimant.end <= c.start < trig.start for c in s.cues):
+        return False  # "the Observatory documented the killing": it saw, it did not kill
     if _PRONOUN_SUBJECT.search(between):
         return True
     words = re.findall(r"[\w'’-]+", between.lower())
