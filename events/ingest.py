@@ -176,7 +176,9 @@ def warm_up() -> None:
     """Build the dictionaries and automata once (before forking workers, so they share them)."""
     from events.pipeline.load import Overrides, load_bytes
 
-    sample = b"Russian troops attacked rebels in Aleppo on 3 May 2001, officials said."
+    # "last week" goes through dateparser too (the common forms do not), so its
+    # tables are built before the fork as well.
+    sample = b"Russian troops attacked rebels in Aleppo last week, officials said on 3 May 2001."
     extract(load_bytes(sample, origin="warm-up", overrides=Overrides()))
 
 
@@ -196,9 +198,19 @@ def field_problem(name: str, value: str) -> str | None:
     return None
 
 
-#: Documents in flight per worker: enough to keep workers busy while the
-#: writer commits, small enough that memory stays flat on huge inputs.
-IN_FLIGHT_PER_WORKER = 4
+#: Articles written per transaction. Each article is stored under its own
+#: savepoint, so a failing article loses only itself; a crash loses at most the
+#: batch not yet committed -- whole articles, which a rerun stores (the committed
+#: ones are skipped by their content hash). Per-article transactions cost a
+#: commit, a session and a duplicate look-up each (a third of a short note's time).
+BATCH_ARTICLES = 16
+
+#: A batch is closed sooner when its input has taken this long to arrive or
+#: extract, so a slow stream or a concurrent writer does not wait on it.
+BATCH_SECONDS = 0.5
+
+#: ... or when its texts hold this many bytes (memory stays flat on huge inputs).
+BATCH_BYTES = 8_000_000
 
 #: A PostgreSQL deadlock or serialisation failure between concurrent ingests
 #: is retried this many times before the article is reported as failed.
@@ -215,9 +227,11 @@ def ingest(
 ) -> Summary:
     """Extract and store every document; a failure loses only its own article.
 
-    With ``workers`` > 1, extraction runs in that many processes while this
-    process alone writes, one transaction per article. Pass ``summary`` to keep
-    the counts of an interrupted run.
+    Documents go in batches (BATCH_ARTICLES): one look-up for the texts already
+    stored, extraction, then one transaction with a savepoint per article.
+    Outcomes are reported once their batch is committed, in input order. With
+    ``workers`` > 1, extraction runs in that many processes while this process
+    alone writes. Pass ``summary`` to keep the counts of an interrupted run.
     """
     summary = summary if summary is not None else Summary()
 
@@ -230,8 +244,16 @@ def ingest(
             on_outcome(outcome)
 
     if workers <= 1:
-        for item in items:
-            record(ingest_one(database, item))
+        for batch in _batches(items):
+            entries = _precheck(database, batch)
+            for i, entry in enumerate(entries):
+                if isinstance(entry, Document):
+                    try:
+                        extract(entry)
+                    except EventsError as exc:
+                        entries[i] = Outcome(entry.origin, "failed", str(exc))
+            for outcome in _store_batch(database, entries):
+                record(outcome)
         return summary
 
     import multiprocessing
@@ -240,67 +262,145 @@ def ingest(
 
     warm_up()  # forked workers inherit the built dictionaries
     context = multiprocessing.get_context("fork")
-    pending: deque[tuple[Document | InputError, Future[tuple[Document, str | None]] | None]]
-    pending = deque()
+    Extracted = Future[tuple[Document, str | None]]
+    in_flight: deque[list[Outcome | Extracted]] = deque()
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
 
-        def drain(limit: int) -> None:
-            while len(pending) > limit:
-                item, future = pending.popleft()
-                if future is None:
-                    record(_precheck_outcome(item))
+        def store_oldest() -> None:
+            entries: list[Outcome | Document] = []
+            for entry in in_flight.popleft():
+                if isinstance(entry, Outcome):
+                    entries.append(entry)
                     continue
-                doc, error = future.result()
-                record(_store_outcome(database, doc, error))
+                doc, error = entry.result()
+                entries.append(doc if error is None else Outcome(doc.origin, "failed", error))
+            for outcome in _store_batch(database, entries):
+                record(outcome)
 
-        for item in items:
-            if isinstance(item, InputError) or _already_stored(database, item):
-                pending.append((item, None))
-            else:
-                pending.append((item, pool.submit(_extract_in_worker, item)))
-            drain(workers * IN_FLIGHT_PER_WORKER)
-        drain(0)
+        for batch in _batches(items):
+            in_flight.append(
+                [
+                    pool.submit(_extract_in_worker, entry) if isinstance(entry, Document) else entry
+                    for entry in _precheck(database, batch)
+                ]
+            )
+            # The workers extract this batch while the one before it is written.
+            while len(in_flight) > 1:
+                store_oldest()
+        while in_flight:
+            store_oldest()
     return summary
 
 
-def _already_stored(database: Database, doc: Document) -> bool:
-    from events.store import content_hash, find_article
+def _batches(items: Iterable[Document | InputError]) -> Iterator[list[Document | InputError]]:
+    """Group ``items`` into batches of at most BATCH_ARTICLES, BATCH_SECONDS, BATCH_BYTES."""
+    batch: list[Document | InputError] = []
+    size = 0
+    started = time.monotonic()
+    for item in items:
+        if not batch:
+            started = time.monotonic()
+        batch.append(item)
+        size += len(item.raw) if isinstance(item, Document) else 0
+        if (
+            len(batch) >= BATCH_ARTICLES
+            or size >= BATCH_BYTES
+            or time.monotonic() - started >= BATCH_SECONDS
+        ):
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
 
-    with database.session() as session:
-        return find_article(session, content_hash(doc.raw)) is not None
+
+def _precheck(database: Database, batch: list[Document | InputError]) -> list[Outcome | Document]:
+    """Turn input errors and texts already stored (one look-up) into outcomes; keep the rest."""
+    from events.store import content_hash
+
+    digests = {id(item): content_hash(item.raw) for item in batch if isinstance(item, Document)}
+    stored = _stored_digests(database, set(digests.values()))
+    entries: list[Outcome | Document] = []
+    seen: set[str] = set()
+    for item in batch:
+        if isinstance(item, InputError):
+            entries.append(Outcome(_origin_of(item), "failed", str(item)))
+            continue
+        digest = digests[id(item)]
+        if digest in stored or digest in seen:
+            entries.append(Outcome(item.origin, "skipped", "already stored (same text)"))
+        else:
+            seen.add(digest)
+            entries.append(item)
+    return entries
 
 
-def _precheck_outcome(item: Document | InputError) -> Outcome:
-    if isinstance(item, InputError):
-        return Outcome(_origin_of(item), "failed", str(item))
-    return Outcome(item.origin, "skipped", "already stored (same text)")
+def _stored_digests(database: Database, digests: set[str]) -> set[str]:
+    """Return which of ``digests`` are content hashes of stored articles (one query)."""
+    if not digests:
+        return set()
+    from sqlalchemy import bindparam, text
+
+    query = text("SELECT content_hash FROM articles WHERE content_hash IN :digests").bindparams(
+        bindparam("digests", expanding=True)
+    )
+    with database.engine.connect() as conn:
+        return {row[0] for row in conn.execute(query, {"digests": sorted(digests)})}
 
 
 def ingest_one(database: Database, item: Document | InputError) -> Outcome:
     """Ingest one document in one transaction and say what happened."""
-    if isinstance(item, InputError) or _already_stored(database, item):
-        return _precheck_outcome(item)
-    try:
-        extract(item)
-    except EventsError as exc:
-        return Outcome(item.origin, "failed", str(exc))
-    return _store_outcome(database, item, None)
+    entry = _precheck(database, [item])[0]
+    if isinstance(entry, Document):
+        try:
+            extract(entry)
+        except EventsError as exc:
+            return Outcome(entry.origin, "failed", str(exc))
+    return _store_batch(database, [entry])[0]
 
 
-def _store_outcome(database: Database, doc: Document, error: str | None) -> Outcome:
-    """Store an extracted document in one transaction (retrying lock conflicts)."""
+def _store_batch(database: Database, entries: list[Outcome | Document]) -> list[Outcome]:
+    """Store the extracted documents of a batch in one transaction, a savepoint each.
+
+    Entries that are already outcomes (failures, duplicates) pass through in
+    place. A lock conflict at the start or the commit retries the batch; an
+    error that will fail every article (read-only, disk full) raises DatabaseError
+    with nothing of the batch stored.
+    """
+    from sqlalchemy.exc import OperationalError
+
+    if not any(isinstance(entry, Document) for entry in entries):
+        return [entry for entry in entries if isinstance(entry, Outcome)]
+    for attempt in range(1, STORE_RETRIES + 1):
+        try:
+            with database.session() as session, session.begin():
+                return [
+                    entry if isinstance(entry, Outcome) else _store_in(session, entry)
+                    for entry in entries
+                ]
+        except OperationalError as exc:
+            if attempt < STORE_RETRIES and _is_transient(exc):
+                time.sleep(0.05 * attempt)
+                continue
+            _raise_if_fatal(exc)
+            return [
+                entry if isinstance(entry, Outcome) else _db_failure(entry, exc)
+                for entry in entries
+            ]
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _store_in(session: Any, doc: Document) -> Outcome:
+    """Store one extracted document under a savepoint of the batch's transaction."""
     from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
     from events.store import content_hash, store_document
 
-    if error is not None:
-        return Outcome(doc.origin, "failed", error)
     if not doc.body.strip() and not doc.title.strip():
         return Outcome(doc.origin, "failed", "no article text left after cleaning")
     digest = content_hash(doc.raw)
     for attempt in range(1, STORE_RETRIES + 1):
         try:
-            with database.session() as session, session.begin():
+            with session.begin_nested():
                 stored = store_document(session, doc, digest)
             break
         except IntegrityError:
@@ -310,8 +410,10 @@ def _store_outcome(database: Database, doc: Document, error: str | None) -> Outc
             if attempt < STORE_RETRIES and _is_transient(exc):
                 time.sleep(0.05 * attempt)
                 continue
+            _raise_if_fatal(exc)
             return _db_failure(doc, exc)
         except SQLAlchemyError as exc:
+            _raise_if_fatal(exc)
             return _db_failure(doc, exc)
     if stored is None:
         return Outcome(doc.origin, "skipped", "already stored (same text)")
@@ -325,12 +427,16 @@ def _store_outcome(database: Database, doc: Document, error: str | None) -> Outc
 FATAL_DATABASE_ERRORS = ("readonly database", "database or disk is full", "unable to open")
 
 
-def _db_failure(doc: Document, exc: SQLAlchemyError) -> Outcome:
-    # The transaction was rolled back: nothing of this article is stored.
+def _raise_if_fatal(exc: SQLAlchemyError) -> None:
+    """Stop the run on an error every following article would meet too."""
     if any(text in _first_line(exc) for text in FATAL_DATABASE_ERRORS):
         from events.db import explain
 
         raise DatabaseError(explain(exc, "the database"))  # type: ignore[arg-type]
+
+
+def _db_failure(doc: Document, exc: SQLAlchemyError) -> Outcome:
+    # Rolled back to the article's savepoint: nothing of this article is stored.
     return Outcome(doc.origin, "failed", f"database error, article not stored: {_first_line(exc)}")
 
 
