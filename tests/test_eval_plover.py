@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
 
+from events.evaluate.match import top_claim
 from events.evaluate.plover import (
     LEGACY_TYPES,
     _codes,
@@ -17,7 +19,8 @@ from events.evaluate.plover import (
     place_right,
     predicted_codes,
 )
-from events.pipeline.doc import ActorMention, PlaceMention
+from events.pipeline.doc import ActorMention, Document, PlaceMention
+from events.pipeline.runner import run
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 FLOORS = Path(__file__).with_name("eval_floors.json")
@@ -98,3 +101,19 @@ def test_every_gold_record_is_scored(report) -> None:  # type: ignore[no-untyped
     assert report.scores["event_type"].total == 322
     assert report.scores["location.place"].total == 48  # the records with an eventLoc
     assert report.scores["location.country"].total == 23  # with a code or a country's name
+
+
+@pytest.mark.parametrize(
+    ("sentence", "main"),
+    [
+        ("The Russian foreign ministry accused Ukrainian forces of shelling Donetsk.", "ACCUSE"),
+        ("Iran condemned the Israeli air strikes on Damascus on Sunday.", "ACCUSE"),
+        ("Protesters in Nairobi demanded that police release the detained activists.", "PROTEST"),
+    ],
+)
+def test_a_sentence_s_main_event_is_its_main_clause_s(sentence: str, main: str) -> None:
+    """One sentence, one report: an attack in a complement is what is said, not the event."""
+    doc = Document(raw=sentence, given_published=dt.date(2024, 5, 7))
+    run(doc)
+    claim = top_claim(doc)
+    assert claim is not None and claim.is_main and claim.event_type == main

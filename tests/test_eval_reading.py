@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from events.errors import EventsError
+from events.evaluate.match import top_claim
 from events.evaluate.reading import (
     DEFAULT_FILE,
     INTER_CLASSES,
@@ -26,7 +27,7 @@ from events.evaluate.reading import (
     inter_class,
     names_match,
 )
-from events.pipeline.doc import ActorMention, Attribution, Claim, DateMention
+from events.pipeline.doc import ActorMention, Attribution, Claim, DateMention, Document
 from tests.conftest import invoke
 
 FLOORS = Path(__file__).with_name("eval_floors.json")
@@ -212,6 +213,20 @@ def test_no_claim_is_wrong_on_every_field_and_zero_tolls_are_their_own_field() -
     assert field_results(quiet, claim(fatalities_best=3))["fatalities.none"] is False
     assert field_results(quiet, claim())["actor2_class"] is None  # empty gold: not scored
     assert field_results(gold(), claim(fatalities_best=4))["fatalities"] is True
+
+
+def test_a_toll_is_best_else_low_as_the_exports_store_it() -> None:
+    at_least = claim(fatalities_low=4)  # "at least 4 killed": low 4, best unknown
+    assert field_results(gold(), at_least)["fatalities"] is True
+    assert field_results(gold(fatalities=0, actor2_class=""), at_least)["fatalities.none"] is False
+    assert field_results(gold(), claim(fatalities_low=4, fatalities_best=5))["fatalities"] is False
+
+
+def test_the_top_claim_is_the_main_event() -> None:
+    side = claim(confidence=0.9, sentence_index=3)
+    main = claim(confidence=0.5, is_main=True)
+    assert top_claim(Document(claims=[side, main])) is main
+    assert top_claim(Document(claims=[side, main]), main_first=False) is side
 
 
 # --------------------------------------------------------------------------

@@ -39,11 +39,29 @@ STATE_KINDS = frozenset(
 STATE_SECTORS = lexicon.state_sectors()
 
 
-def top_claim(doc: Document) -> Claim | None:
-    """Return the highest-confidence claim (the earliest among ties), or None."""
+def top_claim(doc: Document, *, main_first: bool = True) -> Claim | None:
+    """Return the claim that stands for a report: its main event (``is_main``), or None.
+
+    With ``main_first`` False (a text bundling several reports, where no lead is the lead) the
+    highest-confidence claim. Ties go to the highest confidence, then the earliest claim.
+    """
     if not doc.claims:
         return None
-    return max(doc.claims, key=lambda c: (c.confidence, -c.sentence_index, -c.trigger_start))
+    return max(
+        doc.claims,
+        key=lambda c: (main_first and c.is_main, c.confidence, -c.sentence_index, -c.trigger_start),
+    )
+
+
+def toll(claim: Claim | None) -> int | None:
+    """Return a claim's death toll as the exports give it: the best figure, else the low one.
+
+    "At least 12 killed" is low 12 with no best (ACLED's conservative reading), and the exports'
+    ``fatalities`` is ``COALESCE(best, low)``: 12.
+    """
+    if claim is None:
+        return None
+    return claim.fatalities_best if claim.fatalities_best is not None else claim.fatalities_low
 
 
 def principal_actors(claim: Claim | None) -> tuple[ActorMention | None, ActorMention | None]:

@@ -9,8 +9,9 @@ places; or any file of the same shape), one report a line::
 
 ``date_end`` (optional) closes a gold range ("between 2 and 4 May"); ``style`` is one of
 ``note`` (codebook-style event notes), ``wire``, ``monitor`` (SOHR-style, ceasefire monitors),
-``partisan``. The prediction for a report is its *top claim*
-(:func:`events.evaluate.match.top_claim`); a report without a claim is wrong on every field.
+``partisan``. The prediction for a report is its *top claim*, the main event the pipeline
+marks (``is_main``, :func:`events.evaluate.match.top_claim`); a report without a claim is wrong
+on every field.
 Fields (accuracy):
 
 * ``acled_event_type`` -- the claim's PLOVER type and mode through the crosswalk of
@@ -19,7 +20,9 @@ Fields (accuracy):
   (:func:`events.evaluate.match.principal_actors`) by the rules of ``seeds/acled_inter.tsv``
   (:func:`events.lexicon.inter_rules`, tried top to bottom as the ACLED export does); reports
   whose gold class is empty are not counted;
-* ``fatalities`` -- the best figure equals a non-zero gold toll (reports with a toll only);
+* ``fatalities`` -- the claim's figure equals a non-zero gold toll (reports with a toll only):
+  its best value, else its low one ("at least 12" is low 12, best unknown: ACLED's reading and
+  what the exports store, ``COALESCE(best, low)``: :func:`events.evaluate.match.toll`);
   ``fatalities.none`` -- no figure, or 0, where the gold toll is 0 (injured are not dead);
 * ``date`` -- the claim's interval contains the gold date (or range) and is at most
   :data:`DATE_SLACK_DAYS` longer than it: a one-day gold date takes a day or a night (two days);
@@ -45,7 +48,14 @@ from pathlib import Path
 from events import lexicon
 from events.errors import EventsError, StageError
 from events.evaluate import Report
-from events.evaluate.match import folded, name_key, principal_actors, similar_words, top_claim
+from events.evaluate.match import (
+    folded,
+    name_key,
+    principal_actors,
+    similar_words,
+    toll,
+    top_claim,
+)
 from events.pipeline.doc import ActorMention, Claim, Document
 
 #: The dev set shipped with the checkout (ours, always present).
@@ -281,7 +291,7 @@ def field_results(gold: GoldReport, claim: Claim | None) -> dict[str, bool | Non
     predicted_type = acled_event_type(claim)
     country = claim.place.country if claim is not None and claim.place is not None else None
     actor1, actor2 = principal_actors(claim)
-    best = claim.fatalities_best if claim is not None else None
+    best = toll(claim)
     return {
         "acled_event_type": predicted_type == gold.acled_event_type,
         "actor1_class": inter_class(actor1, predicted_type, country) == gold.actor1_class

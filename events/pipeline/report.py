@@ -53,11 +53,14 @@ LEAD_SENTENCES = 2
 def mark_main(doc: Document) -> None:
     """Set ``is_main`` on exactly one claim of ``doc`` (none when it has no claim): its main event.
 
-    The main event is the one the headline and lead describe: among the claims of the title and
-    the first ``LEAD_SENTENCES`` body sentences, a physical event (``PHYSICAL_TYPES``) before any
-    other type, then the highest confidence, then the earliest (title first, then text order).
-    With no claim there, the article's highest-confidence claim (the earliest among ties).
-    Confidences are not changed: side remarks keep theirs.
+    The main event is the one the headline and lead describe. Each sentence of the title and of
+    the first ``LEAD_SENTENCES`` body sentences offers its own event, its highest-confidence
+    claim (the confidence already ranks the main clause over a complement, a relative or a
+    subordinate clause: "X accused Y of shelling ..." is an accusation, not the shelling); among
+    these a physical event (``PHYSICAL_TYPES``) comes before any other type, then the highest
+    confidence, then the earliest (title first, then text order). With no claim there, the
+    article's highest-confidence claim (the earliest among ties). Confidences are not changed:
+    side remarks keep theirs.
     """
     for claim in doc.claims:
         claim.is_main = False
@@ -70,13 +73,20 @@ def mark_main(doc: Document) -> None:
     def earliest(c: Claim) -> tuple[int, int]:
         return (-order.get(c.sentence_index, c.sentence_index), -c.trigger_start)
 
+    def standing(c: Claim) -> tuple[float, tuple[int, int]]:
+        return (c.confidence, earliest(c))
+
     headline = [c for c in doc.claims if c.sentence_index in lead and c.section != "comment"]
     if headline:
-        main = max(
-            headline, key=lambda c: (c.event_type in PHYSICAL_TYPES, c.confidence, earliest(c))
-        )
+        # A sentence's own event is its strongest claim (the main clause outranks a complement
+        # or a subordinate clause); across the lead a physical event comes first.
+        tops: dict[int, Claim] = {}
+        for c in headline:
+            if c.sentence_index not in tops or standing(c) > standing(tops[c.sentence_index]):
+                tops[c.sentence_index] = c
+        main = max(tops.values(), key=lambda c: (c.event_type in PHYSICAL_TYPES, *standing(c)))
     else:
-        main = max(doc.claims, key=lambda c: (c.confidence, earliest(c)))
+        main = max(doc.claims, key=standing)
     main.is_main = True
 
 
