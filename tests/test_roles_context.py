@@ -139,3 +139,34 @@ def test_a_monitor_that_recorded_shelling_is_not_its_author() -> None:
         "ASSAULT",
     )
     assert "monitors" not in {a.text for a in claim.actors("source")}
+
+
+# --------------------------------------------------------------------------
+# Objects and appositions before a noun trigger are not its subject
+# --------------------------------------------------------------------------
+
+
+def test_the_recipient_of_a_giving_verb_is_the_target() -> None:
+    claim = claim_of(
+        "Norway will give Malawi a grant of 40 million dollars for school meals, the embassy said.",
+        "AGREE",
+    )
+    assert countries(claim, "source") == {"NOR"}
+    assert countries(claim, "target") == {"MWI"}
+
+
+def test_a_country_after_on_is_not_the_subject_of_a_later_refusal() -> None:
+    claim = claim_of(
+        "Canadian officials said lifting the sanctions on Venezuela is out of the question.",
+        "REJECT",
+    )
+    assert "VEN" not in countries(claim, "source")
+
+
+def test_a_country_inside_an_apposition_is_not_the_subject() -> None:
+    claim = claim_of(
+        "Senegal, a close French partner in the Sahel, has refused to send troops to Mali.",
+        "REJECT",
+    )
+    assert "FRA" not in countries(claim, "source")
+    assert "SEN" in countries(claim, "source")

@@ -95,6 +95,18 @@ _BETWEEN = re.compile(r"^\s*(?:\w+\s+)?between\b", re.I)
 _BY_NOUN = re.compile(r"^\s*(?:(?:\w+ed|carried out|staged)\s+)?by\s+(?:the\s+)?$", re.I)
 
 
+#: "will give Tanzania", "gave the Ivory Coast": the recipient directly after a giving verb.
+_DATIVE = re.compile(
+    r"\b(?:give|gives|gave|given|giving|offer|offers|offered|offering|grant|grants|granted|"
+    r"hand|handed|send|sent|promise|promised|lend|lent|owe|owed)\s+(?:the\s+)?$",
+    re.I,
+)
+
+
+#: "sanctions on Burma", "against Nigeria": an actor governed by a preposition is an object.
+_OBJECT_OF = re.compile(r"\b(?:on|against|to|for|with|towards|toward)\s+(?:the\s+)?$", re.I)
+
+
 #: "seized by the rebels": a passive use of force takes its doer with an article too.
 _BY_THE = re.compile(r"^\s*by\s+(?:the|an?)\s+$", re.I)
 
@@ -262,6 +274,27 @@ def _agent_of_noun(s: CodingSentence, trig: TriggerMatch, agent: list[ActorMenti
     return bool(_BY_NOUN.match(s.text(trig.end, agent[0].start)))
 
 
+#: ", a key U.S. ally in the war against terrorism,": an apposition describing the subject.
+_APPOSITION = re.compile(r",\s+(?:a|an|the|its|his|her|their)\s+[^,;]{2,80},", re.I)
+
+
+def _outside_appositions(
+    s: CodingSentence, before: list[ActorMention], left: int, end: int
+) -> list[ActorMention]:
+    """Drop actors named inside an apposition when the subject it describes precedes it.
+
+    "Pakistan, a key U.S. ally in the war, has refused": the subject is Pakistan, not the U.S.
+    """
+    out = before
+    for m in _APPOSITION.finditer(s.text(left, end)):
+        lo, hi = left + m.start(), left + m.end()
+        if any(a.end <= lo for a in out):
+            # A generic noun heading the apposition ("Gunmen of X, a local armed faction,")
+            # says what the subject is; a named party inside it ("a U.S. ally") is another actor.
+            out = [a for a in out if not (lo <= a.start and a.end <= hi and a.rule != "agent")]
+    return out
+
+
 def _late_agent(
     s: CodingSentence, obj: list[ActorMention], after: list[ActorMention]
 ) -> list[ActorMention]:
@@ -290,6 +323,14 @@ def assign_roles(s: CodingSentence, trig: TriggerMatch) -> list[RoleFiller]:
         and a.end <= right
         and words_between(s, trig.end, a.start) <= TARGET_WINDOW_WORDS
     ]
+    # "give Tanzania a grant", "sanctions on Burma are out of the question", "called for
+    # sanctions against Nigeria in the wake of the execution": an object before a noun trigger
+    # is no subject of it; the recipient of a giving verb is its target.
+    recipients = [a for a in before if _DATIVE.search(s.text(left, a.start))]
+    objects = [a for a in before if _OBJECT_OF.search(s.text(left, a.start))]
+    if recipients or objects:
+        before = [a for a in before if a not in recipients and a not in objects]
+    before = _outside_appositions(s, before, left, trig.start)
     if not before and _COORDINATED.search(s.text(s.sent.start, left)):
         before = _shared_subject(s, pool, left)
     if _PARTICIPLE_ADJUNCT.search(s.text(s.sent.start, trig.start)) and trig.text.split()[
@@ -304,6 +345,8 @@ def assign_roles(s: CodingSentence, trig: TriggerMatch) -> list[RoleFiller]:
         before = []
     subject = _group(s, max(before, key=lambda a: a.end), before, leftwards=True) if before else []
     obj = _group(s, min(after, key=lambda a: a.start), after, leftwards=False) if after else []
+    if recipients and not obj:
+        obj = recipients
     if voice == "reciprocal" and _BETWEEN.match(s.text(trig.end, right)):
         comma = re.search(r"[,;]", s.text(trig.end, right))
         stop = trig.end + comma.start() if comma else right
