@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from events import lexicon
 from events.gazetteer import country_by_code
 from events.pipeline.doc import ActorMention, Document, Sentence
 
@@ -27,10 +28,6 @@ ARTICLE_CONTEXT_MIN_SHARE = 0.6
 #: Both values were set on the demo and sample articles in seeds/samples, where
 #: single-country reports reach 0.75-1.0 and two-party reports stay below 0.6.
 ARTICLE_CONTEXT_MIN_MENTIONS = 2
-#: Sectors of state organs: only these take the article's country. A bare
-#: "rebels" or "residents" in a report on Mali may be foreign fighters or
-#: refugees, but "the army" of a Mali report is Mali's.
-STATE_SECTORS = frozenset({"MIL", "COP", "GOV", "LEG", "JUD", "SPY"})
 #: Qualifiers that place an agent outside any one country ("Western governments", "foreign
 #: diplomats", "international monitors"): such an agent never takes the article's country. A
 #: closed class, like the gap stopwords below; "local" and "regional" stay national.
@@ -191,7 +188,7 @@ def resolve_article_context(
     if n < ARTICLE_CONTEXT_MIN_MENTIONS or n / total < ARTICLE_CONTEXT_MIN_SHARE:
         return
     for m in mentions:
-        if _is_bare_agent(m) and m.sector in STATE_SECTORS:
+        if _is_bare_agent(m) and m.sector in lexicon.state_sectors():
             _with_country(m, code, "article-context")
 
 

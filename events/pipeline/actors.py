@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from events import lexicon
 from events.gazetteer import (
     Entry,
     Match,
@@ -41,7 +42,6 @@ from events.gazetteer import (
 from events.pipeline.actor_context import (
     ABROAD_QUALIFIER,
     ARTICLE_CONTEXT_MIN_SHARE,
-    STATE_SECTORS,
     coreference,
     qualified_abroad,
     resolve_article_context,
@@ -384,7 +384,10 @@ def _agent_heads(text: str, matches: list[Match]) -> dict[int, int]:
             continue
         if text[prev.end : cur.start] != " ":
             continue
-        state = prev.best.sector in STATE_SECTORS and cur.best.sector in STATE_SECTORS
+        state = (
+            prev.best.sector in lexicon.state_sectors()
+            and cur.best.sector in lexicon.state_sectors()
+        )
         armed = prev.best.sector in NONSTATE_ARMED and cur.best.sector in FIGHTING_SECTORS
         if state or armed:
             heads[i] = heads.pop(i - 1, i - 1)

@@ -6,9 +6,11 @@ Mnatsakanyan" pairs names and countries in order; a dictionary person keeps its 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
+from events import lexicon
 from events.gazetteer import Entry, Match, Title, actor_matcher, lookup_title, slug, title_pattern
 from events.pipeline.actor_spans import mention, modifier_chain
 from events.pipeline.doc import ActorMention, Sentence
@@ -58,37 +60,6 @@ _NOT_NAME = frozenset(
         "Mrs",
         "Ms",
         "Dr",
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-        "Jan",
-        "Feb",
-        "Mar",
-        "Apr",
-        "Jun",
-        "Jul",
-        "Aug",
-        "Sep",
-        "Sept",
-        "Oct",
-        "Nov",
-        "Dec",
         "Today",
         "Yesterday",
         "Tomorrow",
@@ -96,6 +67,17 @@ _NOT_NAME = frozenset(
         "Says",
     ]
 )
+
+
+@functools.cache
+def _calendar_words() -> frozenset[str]:
+    """Return month and weekday names (the lexicon's), which start no person's name."""
+    words = set(lexicon.month_names()) | {
+        w for d in lexicon.date_words() if d.kind == "weekday" for w in d.words
+    }
+    return frozenset(w.rstrip(".") for w in words)
+
+
 _HONORIFIC = re.compile(r"(?:Mr|Mrs|Ms|Dr)\.?\s+")
 _NAME_PARTICLES = frozenset(
     {
@@ -221,7 +203,13 @@ def _read_name(text: str, pos: int, matches: list[Match]) -> _Person | None:
             cursor = w.end()
             words.append((start, w.end()))
             continue
-        if not bare[:1].isupper() or bare in _NOT_NAME or start in blocked or len(bare) < 2:
+        if (
+            not bare[:1].isupper()
+            or bare in _NOT_NAME
+            or bare in _calendar_words()
+            or start in blocked
+            or len(bare) < 2
+        ):
             break
         words.append((start, start + len(word)))
         cursor = w.end()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from events import lexicon
 from events.gazetteer import country_by_code
 from events.pipeline.actors import (
     ABROAD_QUALIFIER,
@@ -27,7 +28,6 @@ from events.pipeline.sentence import (
     CLAUSE_BREAK,
     FORCE_TYPES,
     LOCATIVE,
-    NONSTATE_SECTORS,
     CodingSentence,
     words_between,
 )
@@ -445,7 +445,7 @@ def affiliate(s: CodingSentence, actor: ActorMention) -> ActorMention:
     about that country's agents (PETRARCH reads agents the same way). The mention in
     ``doc.actors`` is left alone: the claim gets a copy whose rule says where the country came from.
     """
-    if actor.country or actor.sector in NONSTATE_SECTORS:
+    if actor.country or actor.sector in lexicon.transnational_sectors():
         return actor
     if ABROAD_QUALIFIER.search(s.text(actor.start - 20, actor.start)):
         return actor  # "Western governments" belong to no one country of the sentence

@@ -12,6 +12,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
+from events import lexicon
 from events.pipeline.claims import (
     CueMatch,
 )
@@ -91,12 +92,13 @@ LOCATIVE = re.compile(
 )
 
 
-#: Sectors of state organs, which a place word before them would make national.
-STATE_AGENT_SECTORS = frozenset({"MIL", "COP", "GOV", "LEG", "JUD", "SPY"})
+#: Sectors of state organs, which a place word before them would make national (sectors.tsv
+#: ``state``; kept as a name for the modules that import it).
+STATE_AGENT_SECTORS = lexicon.state_sectors()
 
 
-#: Sectors of actors that have no country by nature.
-NONSTATE_SECTORS = frozenset({"IGO", "NGO", "MNC"})
+#: Sectors of actors that have no country by nature (sectors.tsv ``transnational``).
+NONSTATE_SECTORS = lexicon.transnational_sectors()
 
 
 #: Physical events: their date is when they happened, never when somebody spoke about them.
