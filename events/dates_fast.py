@@ -48,6 +48,13 @@ _FORMS = [
 _COMPILED = [(re.compile(pattern, re.IGNORECASE), parts) for pattern, parts in _FORMS]
 _WEEKDAY = re.compile(r"(?:on\s+)?(?P<weekday>" + "|".join(WEEKDAYS) + ")", re.IGNORECASE)
 _DEICTIC = {"yesterday": -1, "today": 0, "tomorrow": 1}
+#: The shifts events.pipeline.dates writes for dateparser: "in 2 days", "3 weeks ago", "this month".
+_SHIFT = re.compile(
+    r"(?:in\s+(?P<ahead>\d{1,4})|(?P<back>\d{1,4}))\s+(?P<unit>day|week|month|year)s?"
+    r"(?(back)\s+ago|)",
+    re.IGNORECASE,
+)
+_THIS = re.compile(r"this\s+(?P<unit>week|month|year)", re.IGNORECASE)
 
 Parsed = tuple[dt.date, str, tuple[str, ...]]
 
@@ -72,11 +79,30 @@ def _parse(text: str, today: dt.date, prefer: str) -> Parsed | None:
         return _weekday(today, WEEKDAYS[weekday.group("weekday").lower()], prefer), "day", (
             "year", "month", "day",
         )  # fmt: skip
+    shift = _SHIFT.fullmatch(text)
+    if shift:
+        ahead = shift.group("ahead")
+        n = int(ahead) if ahead else -int(shift.group("back"))
+        return _shifted(today, n, shift.group("unit").lower())
+    this = _THIS.fullmatch(text)
+    if this:
+        return _shifted(today, 0, this.group("unit").lower())
     for pattern, parts in _COMPILED:
         match = pattern.fullmatch(text)
         if match:
             return _date(match, parts, today, prefer)
     return None
+
+
+def _shifted(today: dt.date, n: int, unit: str) -> Parsed:
+    if unit == "day":
+        return today + dt.timedelta(days=n), "day", ("year", "month", "day")
+    if unit == "week":
+        return today + dt.timedelta(weeks=n), "week", ("year", "month", "day")
+    if unit == "month":
+        years, month0 = divmod(today.month - 1 + n, 12)
+        return dt.date(today.year + years, month0 + 1, 1), "month", ("year", "month")
+    return dt.date(today.year + n, today.month, 1), "year", ("year",)
 
 
 def _weekday(today: dt.date, weekday: int, prefer: str) -> dt.date:
