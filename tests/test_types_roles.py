@@ -8,12 +8,16 @@ The ACLED type is read through the crosswalk in seeds/plover_types.tsv, as the e
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import re
 
 import pytest
 
 from events import lexicon
+from events.evaluate.match import top_claim
 from events.export import inter_rules
+from events.lexicon.phrases import phrase_regex
 from events.pipeline.doc import ActorMention, Claim, Document
 from events.pipeline.runner import run
 from events.pipeline.triggers import find_triggers, target_mode
@@ -47,10 +51,12 @@ def inter(actor: ActorMention, acled_type: str) -> str:
 
 
 def main_claim(text: str) -> Claim:
+    """Return the report's main event, the claim the evaluators and the exports lead with."""
     doc = Document(raw=text)
     run(doc)
-    assert doc.claims, f"no claim in {text!r}"
-    return max(doc.claims, key=lambda c: c.confidence)
+    claim = top_claim(doc)
+    assert claim is not None, f"no claim in {text!r}"
+    return claim
 
 
 def sectors(claim: Claim, role: str) -> set[str | None]:
@@ -203,6 +209,27 @@ def test_crowd_clash_is_a_riot_with_the_crowd_as_rioters() -> None:
 )
 def test_protest_is_the_main_event(text: str) -> None:
     assert main_claim(text).event_type == "PROTEST"
+
+
+def test_a_gathering_to_demand_is_the_dated_protest() -> None:
+    """A place and a date between the gathering and its purpose ("... ..." in triggers.tsv)."""
+    doc = Document(
+        raw="Hundreds of people gathered in central Bamako on Sunday to demand the departure of "
+        "French troops. The rally ended without incident.",
+        given_published=dt.date(2022, 11, 29),
+    )
+    run(doc)
+    claim = top_claim(doc)
+    assert claim is not None and claim.event_type == "PROTEST"
+    assert claim.date is not None and claim.date.date_start == dt.date(2022, 11, 27)
+
+
+def test_a_double_gap_allows_twice_the_words() -> None:
+    two = re.compile(phrase_regex("gather ... ... to demand", inflect=True), re.I)
+    one = re.compile(phrase_regex("gather ... to demand", inflect=True), re.I)
+    text = "people gathered in central Bamako on Sunday to demand"
+    assert two.search(text) and not one.search(text)
+    assert not two.search("they gathered one two three four five six seven eight nine to demand")
 
 
 def test_the_police_that_disperse_a_protest_are_its_second_actor() -> None:

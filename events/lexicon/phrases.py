@@ -2,7 +2,8 @@
 
 A phrase is written in lemmas: the compiler adds regular inflections ("attack" also matches
 "attacks", "attacked", "attacking"); ``a/b`` lists irregular forms ("meet/met"), ``word=``
-turns inflection off, ``...`` allows a few words between tokens and ``*`` is a speaker slot.
+turns inflection off, ``...`` allows a few words between tokens (``... ...`` twice as many)
+and ``*`` is a speaker slot.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from events.errors import SeedError
+from events.lexicon.automaton import fold_case
 
 #: Words in a speaker slot ("quoted * as saying"); longer slots are not a speaker name.
 SLOT_MAX_WORDS = 6
-#: What ``...`` allows between two tokens: up to four other words.
-GAP = r"(?:\s+\S+){0,4}?\s+"
+#: Words ``...`` allows between two tokens; each further ``...`` allows as many again.
+GAP_WORDS = 4
 
 FUNCTION_WORDS = frozenset(
     "the a an of on in at to for by with from and or but as into onto over under its his her "
@@ -65,15 +67,16 @@ def _token_regex(token: str, inflect: bool) -> str:
 def phrase_regex(phrase: str, *, inflect: bool, slot_group: str | None = None) -> str:
     """Compile one lexicon phrase to a regex fragment (see the header of seeds/triggers.tsv).
 
-    ``...`` allows a few words between tokens, ``*`` is a speaker slot captured in
+    ``...`` allows a few words between tokens (``... ...`` twice as many, for a place and a
+    date between a verb and its purpose), ``*`` is a speaker slot captured in
     ``slot_group``, ``a/b`` lists irregular forms and ``word=`` turns inflection off.
     """
     out: list[str] = []
     joiner_pending = False
-    gap_next = False
+    gaps = 0
     for token in phrase.split():
         if token == "...":
-            gap_next = True
+            gaps += 1
             continue
         if token == "*":
             name = f"?P<{slot_group}>" if slot_group else "?:"
@@ -81,10 +84,10 @@ def phrase_regex(phrase: str, *, inflect: bool, slot_group: str | None = None) -
         else:
             piece = _token_regex(token, inflect)
         if joiner_pending:
-            out.append(GAP if gap_next else r"\s+")
+            out.append(rf"(?:\s+\S+){{0,{GAP_WORDS * gaps}}}?\s+" if gaps else r"\s+")
         out.append(piece)
         joiner_pending = True
-        gap_next = False
+        gaps = 0
     if not out:
         raise SeedError(f"empty lexicon phrase {phrase!r}")
     return r"(?<![\w-])" + "".join(out) + r"(?![\w-])"
@@ -133,19 +136,25 @@ class PhraseIndex:
 
     def finditer(self, text: str) -> Iterator[tuple[int, re.Match[str]]]:
         """Yield (phrase index, match), leftmost first, without overlaps."""
+        # Fold the text once (same length, so offsets hold), not each of its words.
+        folded = fold_case(text).replace("’", "'")
+        by_first = self.by_first
         pos = 0
-        for w in _WORD.finditer(text):
-            if w.start() < pos:
+        for w in _WORD.finditer(folded):
+            start = w.start()
+            if start < pos:
                 continue
-            candidates = self.by_first.get(w.group().lower().replace("’", "'"))
+            word = w.group()
+            candidates = by_first.get(word)
             if not candidates:
                 # "aid-agency": try the part before a hyphen too.
-                head = w.group().split("-")[0].lower()
-                candidates = self.by_first.get(head) if head != w.group().lower() else None
+                if "-" not in word:
+                    continue
+                candidates = by_first.get(word.split("-")[0])
                 if not candidates:
                     continue
             for i, regex in candidates:
-                m = regex.match(text, w.start())
+                m = regex.match(text, start)
                 if m:
                     yield i, m
                     pos = m.end()
