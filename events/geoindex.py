@@ -118,6 +118,10 @@ class PlaceRow:
     is_primary: bool
 
 
+#: Distinct names whose look-up a GeoIndex remembers before it starts afresh.
+REMEMBERED_KEYS = 200_000
+
+
 class GeoIndex:
     """A read-only connection to a built place index.
 
@@ -139,6 +143,10 @@ class GeoIndex:
         self.fold = Folder([(p, r) for p, r in json.loads(meta["transliteration"])])
         #: The longest name, in words: text spans longer than this match nothing.
         self.max_words = int(meta["max_key_words"])
+        # Look-ups remembered for the process (misses too, most candidates are): news
+        # repeats its places, and an index file never changes once built.
+        self._keys: dict[str, str] = {}
+        self._found: dict[str, tuple[PlaceRow, ...]] = {}
 
     def _db(self) -> sqlite3.Connection:
         if self._conn is None or self._pid != os.getpid():
@@ -186,9 +194,18 @@ class GeoIndex:
         """Return :meth:`lookup` of each text, in one query per 500 distinct keys.
 
         Every text is a key of the result, with an empty list when nothing matched.
+        Keys looked up before in this process are not queried again.
         """
-        keys = {text: self.fold(text) for text in texts}
-        wanted = sorted({k for k in keys.values() if k})
+        if len(self._found) > REMEMBERED_KEYS or len(self._keys) > REMEMBERED_KEYS:
+            self._keys.clear()
+            self._found.clear()
+        keys: dict[str, str] = {}
+        for text in texts:
+            key = self._keys.get(text)
+            if key is None:
+                key = self._keys[text] = self.fold(text)
+            keys[text] = key
+        wanted = sorted({k for k in keys.values() if k and k not in self._found})
         found: dict[str, list[PlaceRow]] = defaultdict(list)
         for start in range(0, len(wanted), _BATCH):
             chunk = wanted[start : start + _BATCH]
@@ -199,7 +216,9 @@ class GeoIndex:
             )
             for r in self._db().execute(sql, chunk):
                 found[r[0]].append(_row(r[1:]))
-        return {text: list(found.get(key, ())) for text, key in keys.items()}
+        for key in wanted:
+            self._found[key] = tuple(found.get(key, ()))
+        return {text: list(self._found.get(key, ())) for text, key in keys.items()}
 
     def get(self, place_id: int) -> PlaceRow | None:
         """Return the place of this id, by its own name."""

@@ -36,7 +36,7 @@ _FUNCTION_WORDS = frozenset(
 )
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
-_POSSESSIVE_S = re.compile(r"['’]s$")
+_POSSESSIVE_ENDINGS = ("'s", "’s")
 _RUN_GAP = re.compile(r"[ \t]+|[ \t]*-[ \t]*")
 _DISTANCE_BEFORE = re.compile(
     r"\b(?:\d[\d,.]*|a\s+few|several|some|dozens\s+of|tens\s+of)\s*-?\s*"
@@ -76,7 +76,7 @@ def apposition_gap(gap: str) -> bool:
 # --------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class _Token:
     start: int
     end: int
@@ -116,11 +116,11 @@ class _Candidate:
 def _tokens(text: str) -> list[_Token]:
     out = []
     for m in _TOKEN.finditer(text):
-        word, end, ends = m.group(), m.end(), False
-        possessive = _POSSESSIVE_S.search(word)
-        if possessive and len(word) > 3:
-            word, end, ends = word[: possessive.start()], m.start() + possessive.start(), True
-        out.append(_Token(m.start(), end, word, word[:1].isupper(), ends))
+        word, start = m.group(), m.start()
+        if len(word) > 3 and word[-2:] in _POSSESSIVE_ENDINGS:  # "Kabul's"
+            out.append(_Token(start, m.end() - 2, word[:-2], word[:1].isupper(), True))
+        else:
+            out.append(_Token(start, m.end(), word, word[:1].isupper()))
     return out
 
 
@@ -196,19 +196,21 @@ def _candidates(
                 pieces.append([])
             else:
                 pieces[-1].append(tok)
+        # The name words of each piece, found once (not once per sub-sequence of the run).
+        names = {id(tok): _name_words(piece, actors) for piece in pieces for tok in piece}
         for i in range(len(run)):
             if not _startable(run, i):
                 continue
             for j in range(i, min(len(run), i + max_words)):
                 if not run[j].cap:
                     continue
-                inside = run[i : j + 1]
-                piece = next((p for p in pieces if run[i] in p), inside)
-                rest = [t for t in _name_words(piece, actors) if t not in inside]
                 start, end = run[i].start, run[j].end
-                out.append(
-                    _Candidate(sentence, start, end, text[start:end], j - i + 1, run_full=not rest)
-                )
+                given = names.get(id(run[i]))
+                if given is None:  # pragma: no cover - a startable word is in a piece
+                    given = _name_words(run[i : j + 1], actors)
+                # The words of a run are in text order: outside run[i..j] is before or after.
+                full = all(start <= t.start < end for t in given)
+                out.append(_Candidate(sentence, start, end, text[start:end], j - i + 1, full))
         # "Bosnia and Herzegovina", "Trinidad and Tobago": two runs joined by "and"
     for m in re.finditer(r"\b([A-Z][\w'’-]+) and ([A-Z][\w'’-]+)\b", text):
         out.append(_Candidate(sentence, m.start(), m.end(), m.group(), 3, run_full=True))
