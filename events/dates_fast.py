@@ -1,7 +1,7 @@
 """The commonest date forms, read without dateparser, exactly as dateparser reads them.
 
 News and codebook notes write most dates in a handful of forms: "3 May 2021",
-"May 3, 2021", "May 2021", "2021", "2021-05-03", "on Tuesday", "yesterday".
+"May 3, 2021", "May 2021", "2021", "2021-05-03", "on Tuesday", "yesterday", "last week", "March".
 dateparser reads each in about a millisecond (translation, locale checks,
 strptime); these few regular expressions give the same answer in microseconds.
 Anything else -- an abbreviation, an ordinal, "last week", an impossible day --
@@ -54,7 +54,9 @@ _SHIFT = re.compile(
     r"(?(back)\s+ago|)",
     re.IGNORECASE,
 )
-_THIS = re.compile(r"this\s+(?P<unit>week|month|year)", re.IGNORECASE)
+_THIS = re.compile(r"(?P<which>this|last|next)\s+(?P<unit>week|month|year)", re.IGNORECASE)
+_STEP = {"this": 0, "last": -1, "next": 1}
+_BARE_MONTH = re.compile(_MONTH, re.IGNORECASE)
 
 Parsed = tuple[dt.date, str, tuple[str, ...]]
 
@@ -86,7 +88,10 @@ def _parse(text: str, today: dt.date, prefer: str) -> Parsed | None:
         return _shifted(today, n, shift.group("unit").lower())
     this = _THIS.fullmatch(text)
     if this:
-        return _shifted(today, 0, this.group("unit").lower())
+        return _shifted(today, _STEP[this.group("which").lower()], this.group("unit").lower())
+    month = _BARE_MONTH.fullmatch(text)
+    if month:
+        return _bare_month(MONTHS[month.group("month").lower()], today, prefer)
     for pattern, parts in _COMPILED:
         match = pattern.fullmatch(text)
         if match:
@@ -103,6 +108,15 @@ def _shifted(today: dt.date, n: int, unit: str) -> Parsed:
         years, month0 = divmod(today.month - 1 + n, 12)
         return dt.date(today.year + years, month0 + 1, 1), "month", ("year", "month")
     return dt.date(today.year + n, today.month, 1), "year", ("year",)
+
+
+def _bare_month(month: int, today: dt.date, prefer: str) -> Parsed:
+    year = today.year
+    if prefer == "past" and month > today.month:
+        year -= 1
+    elif prefer == "future" and month < today.month:
+        year += 1
+    return dt.date(year, month, 1), "month", ("month",)
 
 
 def _weekday(today: dt.date, weekday: int, prefer: str) -> dt.date:

@@ -29,13 +29,13 @@ def _texts() -> list[str]:
                 f"{day:02d} {name.upper()} {year}", f"{day} {month}", f"{month} {day}",
                 f"{day} {month}, {year}",
             ]  # fmt: skip
-        texts += [f"{month} 2021", f"{month}, 1999", f"{month} of 2003"]
+        texts += [f"{month} 2021", f"{month}, 1999", f"{month} of 2003", month, name]
     texts += [str(y) for y in (1000, 1066, 1900, 1999, 2000, 2021, 2999, 9999, 1234, 999)]
     texts += ["2020-03-05", "2021-12-31", "2020-02-29", "2021-02-29", "2020-13-01", "2020-00-05"]
     for name in dates_fast.WEEKDAYS:
         texts += [name.capitalize(), f"on {name.capitalize()}", f"On {name}"]
     for unit in ("day", "week", "month", "year"):
-        texts += [f"this {unit}"]
+        texts += [f"this {unit}", f"last {unit}", f"next {unit}", f"Last {unit}"]
         for n in (1, 2, 3, 10, 14, 40):
             texts += [f"in {n} {unit}", f"in {n} {unit}s", f"{n} {unit} ago", f"{n} {unit}s ago"]
     return texts + ["yesterday", "today", "tomorrow", "Yesterday", "0000", "3 May 0000"]
@@ -56,7 +56,7 @@ def test_every_form_read_fast_is_read_as_dateparser_reads_it() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["last week", "3rd May 2021", "Sept. 3, 2021", "the 1st", "Mar 2020", "2020-13-01"]
+    "text", ["last weekend", "3rd May 2021", "Sept. 3, 2021", "the 1st", "Mar 2020", "2020-13-01"]
 )
 def test_other_forms_are_left_to_dateparser(text: str) -> None:
     assert dates_fast.parse(text, BASES[0], "past") is None
