@@ -237,7 +237,7 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
         "Gunmen killed 15 villagers in an attack in northern Nigeria on Monday, local officials said.",
         {
             "type": "ASSAULT",
-            "source": "REB*",
+            "source": "UAF*",
             "target": "CVL*",
             "low": 15,
             "best": 15,
@@ -285,7 +285,7 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
         "Armed men abducted 50 students from a school in Kaduna on Sunday, police said.",
         {
             "type": "ASSAULT",
-            "source": "REB*",
+            "source": "UAF*",
             "target": "CVL*",
             "claimant": "COP*",
             "date": "2024-05-05",

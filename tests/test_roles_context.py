@@ -170,3 +170,23 @@ def test_a_country_inside_an_apposition_is_not_the_subject() -> None:
     )
     assert "FRA" not in countries(claim, "source")
     assert "SEN" in countries(claim, "source")
+
+
+# --------------------------------------------------------------------------
+# A speaker who meets someone, and a people named by two demonyms
+# --------------------------------------------------------------------------
+
+
+def test_a_speaker_who_will_meet_a_mediator_is_a_party_of_the_meeting() -> None:
+    claim = claim_of(
+        "Sudanese rebels said on Friday they would meet the Qatari mediators in Doha.",
+        "AGREE",  # a promised meeting
+    )
+    assert "SDN" in countries(claim, "source")
+
+
+def test_bosnian_serbs_are_a_people_of_bosnia() -> None:
+    claim = claim_of(
+        "Bosnian Serbs said their forces had pulled back from the hills around Bihac.", "RETREAT"
+    )
+    assert countries(claim, "source") == {"BIH"}

@@ -93,6 +93,7 @@ def find_actors(doc: Document) -> None:
     mentions.extend(coreference(doc, mentions))
     order = {s.index: i for i, s in enumerate(doc.sentences)}
     mentions.sort(key=lambda m: (order.get(m.sentence_index, 0), m.start))
+    mentions = _peoples_of_a_country(doc, mentions)
     resolve_possessives(doc, mentions)
     resolve_equipment(doc, mentions)
     texts = {s.index: (s.start, s.text) for s in doc.sentences}
@@ -100,6 +101,34 @@ def find_actors(doc: Document) -> None:
         [m for m in mentions if not qualified_abroad(m, texts)], located, counted=mentions
     )
     doc.actors = mentions
+
+
+def _peoples_of_a_country(doc: Document, mentions: list[ActorMention]) -> list[ActorMention]:
+    """Read "Bosnian Serbs", "Moldovan Russians" as a people of the first country.
+
+    Two demonyms in a row name the people of the second living in the first: the Serbs of
+    Bosnia act for Bosnia's side, not for Serbia. The pair becomes one mention with the first
+    demonym's country.
+    """
+    texts = {s.index: (s.start, s.text) for s in doc.sentences}
+    out: list[ActorMention] = []
+    for m in mentions:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.rule == "demonym"
+            and m.rule == "demonym"
+            and prev.sentence_index == m.sentence_index
+            and prev.country != m.country
+            and m.text.endswith("s")
+            and not prev.text.endswith("s")
+        ):
+            base, text = texts.get(m.sentence_index, (0, ""))
+            if text[prev.end - base : m.start - base] == " ":
+                out[-1] = replace(prev, end=m.end, text=f"{prev.text} {m.text}")
+                continue
+        out.append(m)
+    return out
 
 
 # --------------------------------------------------------------------------

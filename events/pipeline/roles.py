@@ -369,6 +369,10 @@ def assign_roles(s: CodingSentence, trig: TriggerMatch) -> list[RoleFiller]:
                 roles.append(RoleFiller(role, a))  # type: ignore[arg-type]
 
     if voice == "reciprocal":
+        claimant = s.att.claimant
+        if not subject and claimant is not None and speaker_is_subject(s, trig, claimant):
+            # "Afghan rebel leaders said they would meet the U.N. mediator": both meet.
+            subject = [claimant]
         add("source", subject + agent + obj)
     elif voice == "undergoer":
         add("source", agent + obj)
