@@ -96,3 +96,15 @@ def test_an_unknown_command_is_refused_with_the_list() -> None:
     result = CliRunner().invoke(cli, ["qeury"])
     assert result.exit_code == 2
     assert "No such command 'qeury'" in result.output
+
+
+def test_a_plain_utf8_text_loads_without_the_html_and_charset_libraries(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    article = tmp_path / "a.txt"
+    article.write_text("Rebels shelled Goma on 3 May 2023, officials said.", encoding="utf-8")
+    probe = (
+        "import sys; from events.ingest import iter_documents; "
+        f"docs = list(iter_documents([{str(article)!r}])); "
+        "print(len(docs), 'trafilatura' in sys.modules, 'charset_normalizer' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["1", "False", "False"]
