@@ -104,7 +104,9 @@ def assert_no_duplicates(db: str) -> None:
 
 @pytest.mark.slow
 def test_killed_ingest_leaves_whole_articles_and_rerun_completes(db: str, tmp_path: Path) -> None:
-    paths = write_corpus(tmp_path / "in", 40)
+    # Articles are committed in batches (events.ingest.BATCH_ARTICLES): enough of them that
+    # the kill lands while later batches are still being written.
+    paths = write_corpus(tmp_path / "in", 120)
     expected = expected_claims(paths)
     proc = ingest_process(db, tmp_path / "in")
     deadline = time.monotonic() + 60
