@@ -206,8 +206,8 @@ def field_problem(name: str, value: str) -> str | None:
 #: commit, a session and a duplicate look-up each (a third of a short note's time).
 BATCH_ARTICLES = 16
 
-#: A batch is closed sooner when its input has taken this long to arrive or
-#: extract, so a slow stream or a concurrent writer does not wait on it.
+#: A batch is closed sooner when its input has taken this long to arrive, so the
+#: articles of a slow stream (stdin) are stored and reported as they come.
 BATCH_SECONDS = 0.5
 
 #: ... or when its texts hold this many bytes (memory stays flat on huge inputs).
