@@ -79,6 +79,7 @@ from events.pipeline.triggers import (
     trigger_lexicon,
     weapon_mode,
 )
+from events.pipeline.victims import armed_crowd, battle_toll, force_on_crowd, protesters
 
 log = logging.getLogger(__name__)
 
@@ -240,6 +241,18 @@ def _in_name(s: CodingSentence, trig: TriggerMatch) -> bool:
     )
 
 
+#: A determiner right before a one-word trigger makes it a noun ("the occupation army").
+_DETERMINER = re.compile(r"\b(?:the|an?|its|their|this|that)\s+$", re.I)
+
+
+def _attributive(s: CodingSentence, trig: TriggerMatch) -> bool:
+    """Return True for a noun trigger qualifying the actor right after it: "the occupation army",
+    "the coup leaders" name an actor, they report no event."""
+    if " " in trig.text or not _DETERMINER.search(s.text(s.sent.start, trig.start)):
+        return False
+    return any(a.start > trig.end and not s.text(trig.end, a.start).strip() for a in s.actors)
+
+
 def _promise_or_threat(claim: Claim, complements: list[TriggerMatch]) -> None:
     """Make a promise of force or coercion a threat: "is prepared to impose martial law".
 
@@ -385,7 +398,9 @@ def code_sentence(s: CodingSentence) -> list[Claim]:
     triggers = [
         t
         for t in find_triggers(s.sent.text, s.sent.start)
-        if not any(a.start <= t.start and t.end <= a.end for a in s.actors) and not _in_name(s, t)
+        if not any(a.start <= t.start and t.end <= a.end for a in s.actors)
+        and not _in_name(s, t)
+        and not _attributive(s, t)
     ]
     if not triggers:
         return []
@@ -393,6 +408,7 @@ def code_sentence(s: CodingSentence) -> list[Claim]:
     claims, used = demand_claims(s, triggers)
     absorbed, embedded = _complements(s, triggers)
     alleging: list[Claim] = []
+    reciprocal: list[Claim] = []
     for i, trig in enumerate(triggers):
         if i in used or i in absorbed:
             continue
@@ -402,20 +418,27 @@ def code_sentence(s: CodingSentence) -> list[Claim]:
             claims.append(claim)
             if trig.trigger.voice == "allege" and not claim.negated:
                 alleging.append(claim)
+            if trig.trigger.voice == "reciprocal":
+                reciprocal.append(claim)
     figure = fatalities(s.sent.text)
     if figure is not None:
         attach_fatalities(claims, figure, s)
     allegations(s, claims, alleging)
     crowd_events(s, claims)
+    armed_crowd(s, claims)
+    battle_toll(claims, reciprocal)
     background = _background(s, claims)
+    # Violence on a protest's crowd outranks the protest; the protest outranks the rest.
     ranked = sorted(
         (c for c in claims if c not in background),
-        key=lambda c: (not crowd_protest(c), c.trigger_start),
+        key=lambda c: (not force_on_crowd(c, claims), not crowd_protest(c), c.trigger_start),
     )
     main = next((c for c in ranked if c.actors("source")), None)
     if main is not None:
         main.confidence = round(min(main.confidence + CONF_MAIN, 1.0), 3)
         _subordinate(s, main, claims, background)
+    if main is not None and force_on_crowd(main, claims):
+        protesters(main, claims)
     if main is not None and crowd_protest(main):
         # What the crowd demands and how it is dispersed or arrested is part of the protest.
         crowd = {a.key for a in main.actors("source")}

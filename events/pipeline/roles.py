@@ -35,6 +35,7 @@ from events.pipeline.tolls import toll_words
 from events.pipeline.triggers import (
     TriggerMatch,
 )
+from events.pipeline.victims import CLAIMED_TOLL, victim_mentions
 
 #: Types whose place stands for their target when no actor undergoes them (see place_target):
 #: not the uses of force, whose place says where, not whom.
@@ -343,8 +344,15 @@ def assign_roles(s: CodingSentence, trig: TriggerMatch) -> list[RoleFiller]:
     if voice == "reciprocal" and _BETWEEN.match(s.text(trig.end, right)):
         # "clashes between X and Y": both sides follow the trigger.
         before = []
+    # "the death of six soldiers", "a vehicle carrying police officers": undergoers, not doers.
+    undergone = voice == "undergoer" or _passive(s, trig)  # the subject undergoes it anyway
+    force = trig.trigger.event_type in FORCE_TYPES and not undergone
+    victims = victim_mentions(s, before, left) if force else set()
+    carried = [a for a in before if id(a) in victims]
+    before = [a for a in before if id(a) not in victims]
     subject = _group(s, max(before, key=lambda a: a.end), before, leftwards=True) if before else []
     obj = _group(s, min(after, key=lambda a: a.start), after, leftwards=False) if after else []
+    obj = obj or carried
     if recipients and not obj:
         obj = recipients
     if voice == "reciprocal" and _BETWEEN.match(s.text(trig.end, right)):
@@ -528,6 +536,8 @@ def speaker_is_subject(s: CodingSentence, trig: TriggerMatch, claimant: ActorMen
     if claimant.sentence_index != s.sent.index or claimant.end > trig.start or _passive(s, trig):
         return False
     between = s.text(claimant.end, trig.start)
+    if CLAIMED_TOLL.match(between):
+        return True  # "Rebels claimed the death of six soldiers in the clash"
     if any(claimant.end <= a.start and a.end <= trig.start and a is not claimant for a in s.actors):
         return False
     if any(

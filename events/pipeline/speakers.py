@@ -18,7 +18,17 @@ from events.pipeline.doc import ActorMention
 SPEAKER_MAX_GAP_WORDS = 3
 #: Actor kinds that can speak. Places used as metonyms ("Ankara said") are states.
 SPEAKING_KINDS = frozenset(
-    {"person", "government", "state", "military", "armed_group", "organisation", "media"}
+    {
+        "person",
+        "government",
+        "state",
+        "military",
+        "armed_group",
+        "militia",
+        "identity_militia",
+        "organisation",
+        "media",
+    }
 )
 #: Pronouns that take the last named speaker of matching kind.
 PRONOUN_SPEAKERS = {"he": "person", "she": "person", "they": None, "it": None}

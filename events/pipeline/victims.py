@@ -1,0 +1,201 @@
+"""Who undergoes violence when the text names them only by a noun, and who does it.
+
+* Victims named after a death noun or carried in a vehicle are the target of a use of force,
+  never its doer: "the death of six regime soldiers", "a bomb struck a vehicle carrying
+  Pakistani soldiers" (:func:`victim_mentions`).
+* People who attack are armed, whatever their noun: "herders attacked the village", "armed
+  youths stormed the station" name a militia (ACLED codes them so), an identity militia when a
+  communal name qualifies them ("Fulani herders") (:func:`armed_crowd`).
+* Violence on a crowd outranks the crowd's protest: "security forces shot dead three protesters
+  during demonstrations" is the shooting (:func:`force_on_crowd`).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import replace
+
+from events.gazetteer import country_by_code
+from events.pipeline.actors import is_crowd
+from events.pipeline.doc import ActorMention, Claim
+from events.pipeline.sentence import CodingSentence
+from events.pipeline.tolls import toll_words
+
+#: "the death of six", "the bodies of three", "killing of two", "a vehicle carrying",
+#: "a bus transporting": what follows is the undergoer, up to two words (a figure, a qualifier)
+#: before the noun.
+_VICTIM_BEFORE = re.compile(
+    r"(?:\b(?:deaths?|killings?|murders?|bodies|body|loss|losses|kidnapping|abduction|"
+    r"assassination|massacre)\s+of|\b(?:carrying|transporting|ferrying|carried|transported))"
+    r"\s+(?:the\s+|at\s+least\s+|some\s+|about\s+)?(?:[\w-]+\s+){0,2}$",
+    re.I,
+)
+#: "Rebels claimed the death of ...": a group claiming a toll claims the act.
+CLAIMED_TOLL = re.compile(
+    r"^\s*(?:claim(?:ed|s)?|announced|reported)\s+(?:the\s+)?(?:deaths?|killings?|"
+    r"killing|elimination|liquidation)\s+of\b",
+    re.I,
+)
+#: The sector of unarmed people in seeds/agents.tsv ("villagers", "herders", "youths").
+POPULATION_SECTOR = "CVL"
+MILITIA_SECTOR = "UAF"
+#: Words before an actor's noun that do not name a community ("Armed", "Local", "Angry").
+_NOT_COMMUNAL = frozenset(
+    """
+    armed unidentified unknown suspected local angry rival some several many other the a an
+    hundreds dozens scores groups group of
+    """.split()
+)
+
+
+def victim_mentions(s: CodingSentence, actors: list[ActorMention], left: int) -> set[int]:
+    """Return ids of ``actors`` named as undergoers: after a death noun or a carrying verb."""
+    return {
+        id(a) for a in actors if _VICTIM_BEFORE.search(s.text(max(left, a.start - 80), a.start))
+    }
+
+
+def _communal_name(s: CodingSentence, actor: ActorMention) -> str | None:
+    """Return the capitalised word qualifying ``actor`` ("Fulani herders"), if it is no country."""
+    if not actor.text[:1].islower() and " " in actor.text:
+        first = actor.text.split()[0]
+        if first.lower() not in _NOT_COMMUNAL and not _is_country_word(first):
+            return first
+    m = re.search(r"([A-Z][\w'’-]+)\s+$", s.text(max(s.sent.start, actor.start - 40), actor.start))
+    if m is None:
+        return None
+    word, at = m.group(1), max(s.sent.start, actor.start - 40) + m.start(1)
+    if any(p.start <= at < p.end for p in s.places):
+        return None  # "Kaduna youths": a place, not a community
+    if word.lower() in _NOT_COMMUNAL or _is_country_word(word):
+        return None
+    return word
+
+
+@functools.cache
+def _country_words() -> frozenset[str]:
+    """Return country names, aliases and adjectives, lowercased ("Nigerian", "Mali")."""
+    return frozenset(
+        w.lower() for c in country_by_code().values() for w in (c.name, *c.aliases, *c.adjectives)
+    )
+
+
+def _is_country_word(word: str) -> bool:
+    return word.lower() in _country_words()
+
+
+def armed_crowd(s: CodingSentence, claims: list[Claim]) -> None:
+    """Make unarmed-population doers of an attack a militia (an identity one when named).
+
+    Left alone in a sentence with a protest: a crowd's violence there is a riot (crowds.py).
+    """
+    if any(c.event_type == "PROTEST" for c in claims):
+        return
+    for c in claims:
+        if c.event_type != "ASSAULT":
+            continue
+        for n, r in enumerate(c.roles):
+            a = r.actor
+            if r.role != "source" or a.sector != POPULATION_SECTOR or a.kind != "population":
+                continue
+            name = _communal_name(s, a)
+            kind = "identity_militia" if name else "militia"
+            prefix = f"{a.country}:" if a.country else ""
+            c.roles[n] = replace(
+                r,
+                actor=replace(
+                    a,
+                    key=f"{prefix}{MILITIA_SECTOR}:{name.lower()}" if name else f"{prefix}UAF",
+                    name=f"{name} militia" if name else "Militia",
+                    sector=MILITIA_SECTOR,
+                    kind=kind,
+                    rule="armed_crowd",
+                ),
+            )
+
+
+def force_on_crowd(claim: Claim, claims: list[Claim]) -> bool:
+    """Return True for violence done to the crowd of a protest in the same sentence.
+
+    "Security forces shot dead three protesters during demonstrations", "the militia attacked
+    students demonstrating": the attack is the main event, not the protest it struck.
+    """
+    if claim.event_type != "ASSAULT" or not claim.actors("source"):
+        return False
+    if any(a.kind == "population" for a in claim.actors("source")):
+        return False
+    crowd = {
+        a.key
+        for c in claims
+        if c.event_type == "PROTEST"
+        for a in c.actors("source")
+        if a.kind == "population"
+    }
+    return any(a.key in crowd or is_crowd(a) for a in claim.actors("target")) and bool(crowd)
+
+
+#: The sector of a crowd in seeds/agents.tsv ("protesters", "demonstrators").
+CROWD_SECTOR = "OPP"
+
+
+def protesters(main: Claim, claims: list[Claim]) -> None:
+    """Make the people a force struck at a protest the protesters ("students demonstrating").
+
+    The protest's own claim gives way: its confidence drops below the violence's.
+    """
+    crowd = {
+        a.key
+        for c in claims
+        if c.event_type == "PROTEST"
+        for a in c.actors("source")
+        if a.kind == "population"
+    }
+    for n, r in enumerate(main.roles):
+        a = r.actor
+        if r.role == "target" and a.key in crowd and a.sector == POPULATION_SECTOR:
+            prefix = f"{a.country}:" if a.country else ""
+            main.roles[n] = replace(
+                r, actor=replace(a, sector=CROWD_SECTOR, key=f"{prefix}{CROWD_SECTOR}")
+            )
+    for c in claims:
+        if c.event_type == "PROTEST":
+            c.confidence = min(c.confidence, round(main.confidence - 0.05, 3))
+
+
+#: Sectors of armed actors: two of them fighting make a battle.
+ARMED_SECTORS = frozenset({"MIL", "COP", "REB", "UAF", "SPY", "CRM"})
+
+
+def _generic_people(actor: ActorMention) -> bool:
+    """Return True for a toll noun that says nothing of who died ("people", "persons")."""
+    tw = toll_words()
+    return bool(tw.person.search(actor.text)) and not tw.civilian.search(actor.text)
+
+
+def battle_toll(claims: list[Claim], reciprocal: list[Claim]) -> None:
+    """Keep a fight between armed actors a battle when its toll counts only "people".
+
+    "Two armed factions fought in the streets, killing 27 people": the dead are the fight's
+    toll, not unarmed targets of it (not violence against civilians).
+    """
+    fights = [
+        c
+        for c in reciprocal
+        if c.event_type == "ASSAULT"
+        and c.actors("source")
+        and all(a.sector in ARMED_SECTORS for a in c.actors("source"))
+    ]
+    if not fights:
+        return
+    sides = {a.key for c in fights for a in c.actors("source")}
+    for c in claims:
+        if c in fights or c.event_type != "ASSAULT":
+            continue
+        targets = c.actors("target")
+        if not targets or not all(_generic_people(a) for a in targets):
+            continue
+        if not {a.key for a in c.actors("source")} <= sides:
+            continue
+        c.roles = [r for r in c.roles if r.role != "target"]
+        c.event_mode = fights[0].event_mode
