@@ -170,3 +170,42 @@ def test_a_building_is_never_an_actor() -> None:
         )
     )
     assert not [a for a in doc.actors if "mosque" in a.text.lower()]
+
+
+def test_a_clash_between_two_named_communities_is_intercommunal_violence() -> None:
+    kind, actor1, actor2 = reading(
+        "On 2 February 2025, fighting between Lou and Murle youths near Pibor killed 14 people."
+    )
+    assert kind == "Battles"
+    assert (actor1, actor2) == ("identity_militia", "identity_militia")
+
+
+def test_herdsmen_attacking_farmers_keep_the_farmers_as_victims() -> None:
+    kind, actor1, actor2 = reading(
+        "Herdsmen attacked farmers at Yelwata in Benue State on Sunday, killing 12."
+    )
+    assert kind == "Violence against civilians"
+    assert (actor1, actor2) == ("political_militia", "civilians")
+
+
+def test_a_student_shot_at_a_protest_is_a_protester() -> None:
+    _, actor1, actor2 = reading(
+        "Gendarmes shot dead a student during a protest against power cuts in Kindia on Monday."
+    )
+    assert (actor1, actor2) == ("state", "protesters")
+
+
+def test_soldiers_in_a_convoy_hit_by_a_bomb_are_its_victims() -> None:
+    kind, actor1, actor2 = reading(
+        "A bomb hidden in a cart exploded near a convoy of Somali soldiers in Afgoye, killing two "
+        "soldiers."
+    )
+    assert kind == "Explosions/Remote violence"
+    assert actor1 != "state" and actor2 == "state"
+
+
+def test_killing_outranks_the_destruction_in_the_same_sentence() -> None:
+    kind, _, _ = reading(
+        "Rebel fighters destroyed two army trucks and killed seven soldiers near Kiwanja on Friday."
+    )
+    assert kind == "Battles"

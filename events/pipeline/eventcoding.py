@@ -79,7 +79,13 @@ from events.pipeline.triggers import (
     trigger_lexicon,
     weapon_mode,
 )
-from events.pipeline.victims import armed_crowd, battle_toll, force_on_crowd, protesters
+from events.pipeline.victims import (
+    armed_crowd,
+    battle_toll,
+    communal_sides,
+    force_on_crowd,
+    protesters,
+)
 
 log = logging.getLogger(__name__)
 
@@ -242,7 +248,11 @@ def _in_name(s: CodingSentence, trig: TriggerMatch) -> bool:
 
 
 #: A determiner right before a one-word trigger makes it a noun ("the occupation army").
-_DETERMINER = re.compile(r"\b(?:the|an?|its|their|this|that)\s+$", re.I)
+_DETERMINER = re.compile(
+    r"(?:\b(?:the|an?|its|their|this|that|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    r"twelve|\w+teen|\w+ty|several|many|dozens of|hundreds of)|\d)\s+$",
+    re.I,
+)
 
 
 def _attributive(s: CodingSentence, trig: TriggerMatch) -> bool:
@@ -381,6 +391,8 @@ def _merge_same_type(claims: list[Claim]) -> list[Claim]:
         keep, other = (claim, twin) if claim.confidence > twin.confidence else (twin, claim)
         if other.event_mode in MODE_OUTRANKS.get(keep.event_mode or "", ()):
             keep.event_mode = other.event_mode
+        elif keep.event_mode == "destroy" and (other.fatalities_best or other.fatalities_low):
+            keep.event_mode = other.event_mode  # "destroyed two tanks and killed eleven"
         keys = {r.actor.key for r in keep.roles}
         keep.roles += [r for r in other.roles if r.actor.key not in keys]
         keep.date = keep.date or other.date
@@ -426,6 +438,7 @@ def code_sentence(s: CodingSentence) -> list[Claim]:
     allegations(s, claims, alleging)
     crowd_events(s, claims)
     armed_crowd(s, claims)
+    communal_sides(s, reciprocal)
     battle_toll(claims, reciprocal)
     background = _background(s, claims)
     # Violence on a protest's crowd outranks the protest; the protest outranks the rest.

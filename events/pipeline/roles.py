@@ -373,7 +373,10 @@ def assign_roles(s: CodingSentence, trig: TriggerMatch) -> list[RoleFiller]:
 
     def add(role: str, actors: list[ActorMention]) -> None:
         for a in dedupe(actors):
-            if not any(r.actor.key == a.key for r in roles):
+            # "herdsmen attacked farmers": two groups of people, one key, two roles.
+            if not any(
+                r.actor.key == a.key and (r.role == role or a.kind != "population") for r in roles
+            ):
                 roles.append(RoleFiller(role, a))  # type: ignore[arg-type]
 
     if voice == "reciprocal":

@@ -18,7 +18,7 @@ from dataclasses import replace
 
 from events.gazetteer import country_by_code
 from events.pipeline.actors import is_crowd
-from events.pipeline.doc import ActorMention, Claim
+from events.pipeline.doc import ActorMention, Claim, RoleFiller
 from events.pipeline.sentence import CodingSentence
 from events.pipeline.tolls import toll_words
 
@@ -27,7 +27,9 @@ from events.pipeline.tolls import toll_words
 #: before the noun.
 _VICTIM_BEFORE = re.compile(
     r"(?:\b(?:deaths?|killings?|murders?|bodies|body|loss|losses|kidnapping|abduction|"
-    r"assassination|massacre)\s+of|\b(?:carrying|transporting|ferrying|carried|transported))"
+    r"assassination|massacre)\s+of|\b(?:carrying|transporting|ferrying|carried|transported)|"
+    r"\b(?:near|on|at|against|hit|struck|targeted|ambushed|attacked)\s+(?:an?|the)\s+"
+    r"(?:[\w-]+\s+)?(?:convoy|patrol|column|vehicle|bus|truck)s?\s+of)"
     r"\s+(?:the\s+|at\s+least\s+|some\s+|about\s+)?(?:[\w-]+\s+){0,2}$",
     re.I,
 )
@@ -199,3 +201,45 @@ def battle_toll(claims: list[Claim], reciprocal: list[Claim]) -> None:
             continue
         c.roles = [r for r in c.roles if r.role != "target"]
         c.event_mode = fights[0].event_mode
+
+
+#: "clashes between Meitei and Kuki groups", "fighting between Dinka and Nuer youths": two
+#: communities named by a capitalised word before a group noun are two identity militias.
+_COMMUNAL_SIDES = re.compile(
+    r"\bbetween\s+(?:the\s+)?([A-Z][\w'’-]+)\s+and\s+(?:the\s+)?([A-Z][\w'’-]+)\s+"
+    r"(?:groups|communities|tribes|clans|militias|militiamen|youths|herders|farmers|fighters|"
+    r"factions|tribesmen|villagers)\b"
+)
+
+
+def communal_sides(s: CodingSentence, reciprocal: list[Claim]) -> None:
+    """Give a clash between two named communities its two sides (identity militias)."""
+    for c in reciprocal:
+        if c.event_type != "ASSAULT" or len(c.actors("source")) > 1:
+            continue
+        m = _COMMUNAL_SIDES.search(s.text(c.trigger_end, s.sent.end))
+        if m is None or any(_is_country_word(w) for w in m.groups()):
+            continue
+        base = c.trigger_end
+        sides = []
+        for n in (1, 2):
+            name = m.group(n)
+            country = next((a.country for a in s.actors if a.country), None)
+            prefix = f"{country}:" if country else ""
+            sides.append(
+                ActorMention(
+                    start=base + m.start(n),
+                    end=base + m.end(n),
+                    text=name,
+                    sentence_index=s.sent.index,
+                    key=f"{prefix}{MILITIA_SECTOR}:{name.lower()}",
+                    name=f"{name} militia",
+                    kind="identity_militia",
+                    country=country,
+                    sector=MILITIA_SECTOR,
+                    rule="communal_sides",
+                )
+            )
+        c.roles = [RoleFiller("source", a) for a in sides] + [
+            r for r in c.roles if r.role != "source"
+        ]
