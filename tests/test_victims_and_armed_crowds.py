@@ -209,3 +209,19 @@ def test_killing_outranks_the_destruction_in_the_same_sentence() -> None:
         "Rebel fighters destroyed two army trucks and killed seven soldiers near Kiwanja on Friday."
     )
     assert kind == "Battles"
+
+
+def test_armed_men_of_a_named_community_attacking_hunters_are_identity_militias() -> None:
+    kind, actor1, actor2 = reading(
+        "On 8 January 2025, Fulani armed men attacked Dozo hunters near Solenzo, killing six."
+    )
+    assert kind == "Battles"
+    assert (actor1, actor2) == ("identity_militia", "identity_militia")
+
+
+def test_mobs_attacking_homes_riot() -> None:
+    kind, actor1, _ = reading(
+        "On 11 October 2024, mobs attacked shops and homes in Bahraich district after a "
+        "procession, police said."
+    )
+    assert (kind, actor1) == ("Riots", "rioters")

@@ -373,9 +373,10 @@ def assign_roles(s: CodingSentence, trig: TriggerMatch) -> list[RoleFiller]:
 
     def add(role: str, actors: list[ActorMention]) -> None:
         for a in dedupe(actors):
-            # "herdsmen attacked farmers": two groups of people, one key, two roles.
+            # "herdsmen attacked farmers": two groups named by a noun, one key, two roles.
             if not any(
-                r.actor.key == a.key and (r.role == role or a.kind != "population") for r in roles
+                r.actor.key == a.key and (r.role == role or not a.rule.startswith("agent"))
+                for r in roles
             ):
                 roles.append(RoleFiller(role, a))  # type: ignore[arg-type]
 

@@ -99,10 +99,15 @@ def armed_crowd(s: CodingSentence, claims: list[Claim]) -> None:
             continue
         for n, r in enumerate(c.roles):
             a = r.actor
-            if r.role != "source" or a.sector != POPULATION_SECTOR or a.kind != "population":
+            if r.role != "source" or not a.rule.startswith("agent"):
                 continue
             name = _communal_name(s, a)
-            kind = "identity_militia" if name else "militia"
+            if (a.sector, a.kind) == (MILITIA_SECTOR, "militia") and name:
+                kind = "identity_militia"  # "Fulani armed men"
+            elif a.sector == POPULATION_SECTOR and a.kind == "population":
+                kind = "identity_militia" if name else "militia"
+            else:
+                continue
             prefix = f"{a.country}:" if a.country else ""
             c.roles[n] = replace(
                 r,
