@@ -225,3 +225,11 @@ def test_mobs_attacking_homes_riot() -> None:
         "procession, police said."
     )
     assert (kind, actor1) == ("Riots", "rioters")
+
+
+def test_members_of_a_group_unknown_to_the_dictionary_are_that_group() -> None:
+    kind, actor1, actor2 = reading(
+        "Gunmen killed six members of the Southern Resistance Front near Lahij on Monday."
+    )
+    assert kind == "Battles"
+    assert (actor1, actor2) == ("political_militia", "political_militia")

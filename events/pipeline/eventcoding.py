@@ -48,6 +48,7 @@ from events.pipeline.report import (
 from events.pipeline.roles import (
     affiliate,
     assign_roles,
+    clause,
     dedupe,
     role_pool,
     speaker_is_subject,
@@ -84,6 +85,7 @@ from events.pipeline.victims import (
     battle_toll,
     communal_sides,
     force_on_crowd,
+    members_of_unknown_group,
     protesters,
 )
 
@@ -310,6 +312,9 @@ def code_trigger(s: CodingSentence, trig: TriggerMatch, embedded: bool) -> Claim
     claim.date = pick_date(s, trig, by_claimant and event_type in VERBAL_TYPES)
     claim.place = pick_place(s, trig)
     claim.roles = [RoleFiller(r.role, affiliate(s, r.actor)) for r in claim.roles]
+    if event_type == "ASSAULT" and not claim.actors("target"):
+        group = members_of_unknown_group(s, trig.end, clause(s, trig)[1])
+        claim.roles += [RoleFiller("target", group)] if group is not None else []
     targets = [(r.actor.sector, r.actor.kind) for r in claim.roles if r.role == "target"]
     if not targets and event_type == "ASSAULT" and unarmed_victims(s, trig):
         targets = [(UNARMED_SECTOR, "")]  # "shot dead a village chief": named by a noun only

@@ -248,3 +248,42 @@ def communal_sides(s: CodingSentence, reciprocal: list[Claim]) -> None:
         c.roles = [RoleFiller("source", a) for a in sides] + [
             r for r in c.roles if r.role != "source"
         ]
+
+
+#: "killed nine members of the Popular Mobilisation Front": the members of a group the actor
+#: dictionary does not know are that group (a militia: we do not guess more).
+_MEMBERS_OF = re.compile(
+    r"\b(?:members?|fighters|militants|militiamen|elements|combatants)\s+of\s+(?:the\s+)?"
+    r"([A-Z][\w'’-]*(?:\s+(?:of|for|and|the|[A-Z][\w'’-]*))*)"
+)
+_TRAILING_JOINERS = re.compile(r"(?:\s+(?:of|for|and|the))+$")
+
+
+def members_of_unknown_group(s: CodingSentence, start: int, end: int) -> ActorMention | None:
+    """Return the unknown named group whose members a use of force struck, between start/end."""
+    m = _MEMBERS_OF.search(s.text(start, end))
+    if m is None:
+        return None
+    name = _TRAILING_JOINERS.sub("", m.group(1))
+    lo = start + m.start(1)
+    hi = lo + len(name)
+    if len(name.split()) < 2 or _is_country_word(name):
+        return None
+    if any(a.start < hi and lo < a.end for a in s.actors) or any(
+        p.start < hi and lo < p.end for p in s.places
+    ):
+        return None  # a known actor, or a place ("members of the Kachin State assembly")
+    country = next((a.country for a in s.actors if a.country), None)
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return ActorMention(
+        start=lo,
+        end=hi,
+        text=name,
+        sentence_index=s.sent.index,
+        key=f"group:{slug}",
+        name=name,
+        kind="militia",
+        country=country,
+        sector=MILITIA_SECTOR,
+        rule="members_of",
+    )
