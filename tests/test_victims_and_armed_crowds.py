@@ -233,3 +233,11 @@ def test_members_of_a_group_unknown_to_the_dictionary_are_that_group() -> None:
     )
     assert kind == "Battles"
     assert (actor1, actor2) == ("political_militia", "political_militia")
+
+
+def test_a_crowd_shot_at_in_the_next_sentence_outranks_the_march() -> None:
+    _, actor1, actor2 = reading(
+        "Thousands of people marched in Kisumu on Tuesday against tax rises. Police fired live "
+        "rounds at the crowd, killing four protesters, a rights group said."
+    )
+    assert (actor1, actor2) == ("state", "protesters")

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from events.pipeline.actors import (
     ARTICLE_CONTEXT_MIN_SHARE,
+    CROWD_SECTOR,
 )
 from events.pipeline.context import in_dateline, modifies_agent
 from events.pipeline.doc import (
@@ -84,10 +85,24 @@ def mark_main(doc: Document) -> None:
         for c in headline:
             if c.sentence_index not in tops or standing(c) > standing(tops[c.sentence_index]):
                 tops[c.sentence_index] = c
-        main = max(tops.values(), key=lambda c: (c.event_type in PHYSICAL_TYPES, *standing(c)))
+        # A crowd shot at outranks its march: "Thousands marched ... Police fired on the crowd,
+        # killing three" reports the killing (ACLED: excessive force against protesters).
+        main = max(
+            tops.values(),
+            key=lambda c: (c.event_type in PHYSICAL_TYPES, lethal_on_crowd(c), *standing(c)),
+        )
     else:
         main = max(doc.claims, key=standing)
     main.is_main = True
+
+
+def lethal_on_crowd(claim: Claim) -> bool:
+    """Return True for a use of force that killed people of a crowd (protesters, rioters)."""
+    return (
+        claim.event_type == "ASSAULT"
+        and bool(claim.fatalities_best or claim.fatalities_low)
+        and any(a.sector == CROWD_SECTOR and a.kind == "population" for a in claim.actors("target"))
+    )
 
 
 class ArticleGeography:
