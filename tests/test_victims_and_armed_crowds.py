@@ -241,3 +241,15 @@ def test_a_crowd_shot_at_in_the_next_sentence_outranks_the_march() -> None:
         "rounds at the crowd, killing four protesters, a rights group said."
     )
     assert (actor1, actor2) == ("state", "protesters")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gunmen shot dead a teacher and a nurse in Rutshuru territory on Tuesday.",
+        "On 14 August 2024, a roadside bomb killed a driver and two passengers near Kondoa.",
+        "Bandits kidnapped a merchant on the Gusau road on Friday, his family said.",
+    ],
+)
+def test_a_single_victim_named_by_a_trade_is_a_civilian_actor(text: str) -> None:
+    assert reading(text)[2] == "civilians"
