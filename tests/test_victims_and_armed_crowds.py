@@ -253,3 +253,25 @@ def test_a_crowd_shot_at_in_the_next_sentence_outranks_the_march() -> None:
 )
 def test_a_single_victim_named_by_a_trade_is_a_civilian_actor(text: str) -> None:
     assert reading(text)[2] == "civilians"
+
+
+def test_the_bomber_who_rams_a_checkpoint_is_actor1_not_the_military_of_the_checkpoint() -> None:
+    kind, actor1, actor2 = reading(
+        "A suicide bomber drove a truck into an army checkpoint near Baidoa, killing six soldiers."
+    )
+    assert kind == "Explosions/Remote violence"
+    assert (actor1, actor2) == ("political_militia", "state")
+
+
+def test_two_suicide_bombers_are_no_aircraft_and_no_community() -> None:
+    kind, actor1, _ = reading(
+        "Two suicide bombers struck a market in Konduga on Saturday, killing 9 traders."
+    )
+    assert (kind, actor1) == ("Explosions/Remote violence", "political_militia")
+
+
+def test_a_patrol_ambushed_is_no_deployment() -> None:
+    kind, actor1, actor2 = reading(
+        "Four gendarmes were killed when armed men ambushed their patrol near Fada N'Gourma."
+    )
+    assert (kind, actor1, actor2) == ("Battles", "political_militia", "state")

@@ -257,10 +257,18 @@ _DETERMINER = re.compile(
 )
 
 
+_POSSESSOR = re.compile(r"\b(?:their|its|his|her|our)\s+$", re.I)
+
+
 def _attributive(s: CodingSentence, trig: TriggerMatch) -> bool:
     """Return True for a noun trigger qualifying the actor right after it: "the occupation army",
     "the coup leaders" name an actor, they report no event."""
-    if " " in trig.text or not _DETERMINER.search(s.text(s.sent.start, trig.start)):
+    if " " in trig.text:
+        return False
+    before = s.text(s.sent.start, trig.start)
+    if _POSSESSOR.search(before) and trig.trigger.event_type == "MOBILIZE":
+        return True  # "gunmen ambushed their patrol": the patrol is the object, not an event
+    if not _DETERMINER.search(before):
         return False
     return any(a.start > trig.end and not s.text(trig.end, a.start).strip() for a in s.actors)
 

@@ -275,6 +275,12 @@ def _agent_of_noun(s: CodingSentence, trig: TriggerMatch, agent: list[ActorMenti
     return bool(_BY_NOUN.match(s.text(trig.end, agent[0].start)))
 
 
+#: "gunmen believed to be ISGS fighters": the second names the first.
+_IDENTIFIED = re.compile(
+    r"^\s*,?\s*(?:(?:believed|thought|suspected|said|presumed)\s+to\s+be|identified\s+as|"
+    r"from)\s+(?:the\s+)?$",
+    re.I,
+)
 #: ", a key U.S. ally in the war against terrorism,": an apposition describing the subject.
 _APPOSITION = re.compile(r",\s+(?:a|an|the|its|his|her|their)\s+[^,;]{2,80},", re.I)
 
@@ -339,7 +345,12 @@ def assign_roles(s: CodingSentence, trig: TriggerMatch) -> list[RoleFiller]:
     ].lower().endswith("ing"):
         # "residents protested ..., burning tyres": the participle's doer is the main subject,
         # not the nearest actor before the comma.
-        before = _shared_subject(s, pool, trig.start) or before
+        # With no verb before, the main subject is the first actor ("A suicide bomber rammed a
+        # car into a military checkpoint, killing four").
+        first = _group(s, min(before, key=lambda a: a.start), before, False) if before else []
+        named = [a for a in before if first and _IDENTIFIED.match(s.text(first[-1].end, a.start))]
+        first = named[:1] or first  # "gunmen believed to be ISGS fighters"
+        before = _shared_subject(s, pool, trig.start) or first
     voice = trig.trigger.voice
     if voice == "reciprocal" and _BETWEEN.match(s.text(trig.end, right)):
         # "clashes between X and Y": both sides follow the trigger.

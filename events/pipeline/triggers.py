@@ -200,12 +200,15 @@ _WEAPON_MODES = (
         re.compile(r"\b(?:tanks?|artillery|howitzers|missiles|rockets|warships?)$", re.I),
     ),
 )
+_SUICIDE_ATTACKER = re.compile(r"\bsuicide\s+(?:bombers?|attackers?)$", re.I)
 #: Modes a weapon-as-actor refines: the verb said only that force was used.
 WEAPON_REFINES = frozenset({"", "firearms", "civilians"})
 
 
 def weapon_mode(actor_text: str) -> str | None:
     """Return the ASSAULT mode of an actor named by its weapon ("Russian aircraft"), or None."""
+    if _SUICIDE_ATTACKER.search(actor_text.strip()):
+        return "suicide-attack"  # "suicide bombers" are no aircraft
     for mode, pattern in _WEAPON_MODES:
         if pattern.search(actor_text.strip()):
             return mode

@@ -46,7 +46,8 @@ MILITIA_SECTOR = "UAF"
 _NOT_COMMUNAL = frozenset(
     """
     armed unidentified unknown suspected local angry rival some several many other the a an
-    hundreds dozens scores groups group of
+    hundreds dozens scores groups group of two three four five six seven eight nine ten
+    suicide heavily
     """.split()
 )
 
