@@ -275,3 +275,10 @@ def test_a_patrol_ambushed_is_no_deployment() -> None:
         "Four gendarmes were killed when armed men ambushed their patrol near Fada N'Gourma."
     )
     assert (kind, actor1, actor2) == ("Battles", "political_militia", "state")
+
+
+def test_partisan_words_for_an_army_name_the_army() -> None:
+    _, actor1, _ = reading(
+        "The invaders shelled the village of Hrabove on Sunday, killing an elderly woman."
+    )
+    assert actor1 in {"state", "external"}
