@@ -71,7 +71,7 @@ def _communal_name(s: CodingSentence, actor: ActorMention) -> str | None:
     word, at = m.group(1), max(s.sent.start, actor.start - 40) + m.start(1)
     if any(p.start <= at < p.end for p in s.places):
         return None  # "Kaduna youths": a place, not a community
-    if word.lower() in _NOT_COMMUNAL or _is_country_word(word):
+    if word.lower() in _NOT_COMMUNAL or _is_country_word(word) or "-" in word:
         return None
     return word
 
