@@ -282,3 +282,15 @@ def test_partisan_words_for_an_army_name_the_army() -> None:
         "The invaders shelled the village of Hrabove on Sunday, killing an elderly woman."
     )
     assert actor1 in {"state", "external"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Suspected ADF militants attacked a school in Mpondwe on Friday night.",
+        "Gunmen stormed a church in Ondo State during Sunday service.",
+    ],
+)
+def test_an_attack_on_a_school_or_church_strikes_civilians(text: str) -> None:
+    kind, _, actor2 = reading(text)
+    assert (kind, actor2) == ("Violence against civilians", "civilians")

@@ -83,6 +83,7 @@ from events.pipeline.triggers import (
 from events.pipeline.victims import (
     armed_crowd,
     battle_toll,
+    civilian_site,
     communal_sides,
     force_on_crowd,
     members_of_unknown_group,
@@ -323,6 +324,10 @@ def code_trigger(s: CodingSentence, trig: TriggerMatch, embedded: bool) -> Claim
     if event_type == "ASSAULT" and not claim.actors("target"):
         group = members_of_unknown_group(s, trig.end, clause(s, trig)[1])
         claim.roles += [RoleFiller("target", group)] if group is not None else []
+    if event_type == "ASSAULT" and not claim.actors("target") and trig.trigger.voice == "":
+        country = next((a.country for a in claim.actors("source") if a.country), None)
+        site = civilian_site(s, trig.end, clause(s, trig)[1], country)
+        claim.roles += [RoleFiller("target", site)] if site is not None else []
     targets = [(r.actor.sector, r.actor.kind) for r in claim.roles if r.role == "target"]
     if not targets and event_type == "ASSAULT" and unarmed_victims(s, trig):
         targets = [(UNARMED_SECTOR, "")]  # "shot dead a village chief": named by a noun only

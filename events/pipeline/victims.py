@@ -288,3 +288,38 @@ def members_of_unknown_group(s: CodingSentence, start: int, end: int) -> ActorMe
         sector=MILITIA_SECTOR,
         rule="members_of",
     )
+
+
+#: Places where unarmed people are struck: an attack on one with no target actor strikes
+#: civilians (ACLED), the building itself is no actor. (A seed column for these would need a
+#: kind in events/lexicon/coding.py's toll words.)
+_CIVILIAN_SITE = re.compile(
+    r"^\s*(?:an?|the|one|two|three|several)?\s*(?:[\w-]+\s+){0,2}?"
+    r"(?:school|schools|church|churches|mosque|mosques|market|marketplace|hospital|clinic|"
+    r"wedding|funeral|camp\s+for\s+displaced|displacement\s+camp|IDP\s+camp|refugee\s+camp|"
+    r"bus\s+station|shops?|homes?|houses?)\b",
+    re.I,
+)
+
+
+def civilian_site(
+    s: CodingSentence, start: int, end: int, country: str | None
+) -> ActorMention | None:
+    """Return the civilians of a site a use of force struck right after its verb ("attacked a
+    school", "stormed a church"), or None."""
+    m = _CIVILIAN_SITE.match(s.text(start, end))
+    if m is None:
+        return None
+    prefix = f"{country}:" if country else ""
+    return ActorMention(
+        start=start + m.start(),
+        end=start + m.end(),
+        text=m.group().strip(),
+        sentence_index=s.sent.index,
+        key=f"{prefix}{POPULATION_SECTOR}",
+        name="Civilians",
+        kind="population",
+        country=country,
+        sector=POPULATION_SECTOR,
+        rule="site",
+    )
