@@ -294,3 +294,11 @@ def test_partisan_words_for_an_army_name_the_army() -> None:
 def test_an_attack_on_a_school_or_church_strikes_civilians(text: str) -> None:
     kind, _, actor2 = reading(text)
     assert (kind, actor2) == ("Violence against civilians", "civilians")
+
+
+def test_civilians_killed_as_two_forces_battle_are_the_battles_toll() -> None:
+    kind, actor1, actor2 = reading(
+        "At least 14 civilians were killed on Friday as government troops and RSF fighters "
+        "battled for control of El Fasher, medics said."
+    )
+    assert (kind, actor1, actor2) == ("Battles", "state", "rebel")

@@ -201,7 +201,9 @@ def battle_toll(claims: list[Claim], reciprocal: list[Claim]) -> None:
         if c in fights or c.event_type != "ASSAULT":
             continue
         targets = c.actors("target")
-        if not targets or not all(_generic_people(a) for a in targets):
+        # "27 people were killed", and "23 civilians were killed as the army and the RSF
+        # battled": a toll with no doer of its own is the fight's.
+        if not targets or not (all(_generic_people(a) for a in targets) or not c.actors("source")):
             continue
         if not {a.key for a in c.actors("source")} <= sides:
             continue
