@@ -302,3 +302,16 @@ def test_civilians_killed_as_two_forces_battle_are_the_battles_toll() -> None:
         "battled for control of El Fasher, medics said."
     )
     assert (kind, actor1, actor2) == ("Battles", "state", "rebel")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Police in Lagos dispersed hundreds of nurses who marched to the state assembly on Monday "
+        "demanding unpaid allowances.",
+        "Police arrested 30 students who were protesting against fee increases in Johannesburg.",
+    ],
+)
+def test_people_who_march_in_a_relative_clause_are_the_protest_policed(text: str) -> None:
+    kind, actor1, _ = reading(text)
+    assert (kind, actor1) == ("Protests", "protesters")

@@ -4,6 +4,7 @@ events inside an accusation are the accuser's allegation."""
 from __future__ import annotations
 
 import copy
+import re
 
 from events.pipeline.actors import (
     is_crowd,
@@ -86,6 +87,7 @@ def crowd_events(s: CodingSentence, claims: list[Claim]) -> None:
                 RoleFiller(r.role, population_of(r.actor)) if r.role == "source" else r
                 for r in c.roles
             ]
+            _relative_crowd(s, c)
     crowd = next(
         (r.actor for c in claims for r in c.roles if r.role == "source" and is_crowd(r.actor)),
         None,
@@ -142,6 +144,30 @@ def crowd_events(s: CodingSentence, claims: list[Claim]) -> None:
             # Another riot than this protest: the sentence's one (merged) protest claim keeps
             # the protest's mode.
             c.event_mode = protests[0].event_mode
+
+
+RELATIVE_CROWD_RULE = "+crowd:relative"
+#: "nurses who marched", "students who were protesting": the antecedent of the relative
+#: clause is the crowd.
+_RELATIVE_GAP = re.compile(r"^\s*,?\s*(?:who|that)\s+(?:(?:were|had|have|are)\s+)?(?:\w+ly\s+)?$")
+
+
+def _relative_crowd(s: CodingSentence, claim: Claim) -> None:
+    """Make the people a relative clause's protest hangs on its source ("teachers who marched")."""
+    if any(a.kind == "population" for a in claim.actors("source")):
+        return
+    people = [
+        a
+        for a in s.actors
+        if a.kind == "population"
+        and a.end <= claim.trigger_start
+        and _RELATIVE_GAP.match(s.text(a.end, claim.trigger_start))
+    ]
+    if people:
+        claim.roles = [RoleFiller("source", people[-1])] + [
+            r for r in claim.roles if r.role != "source"
+        ]
+        claim.rule += RELATIVE_CROWD_RULE  # no background remark: the crowd's own protest
 
 
 def allegations(s: CodingSentence, claims: list[Claim], alleging: list[Claim]) -> None:

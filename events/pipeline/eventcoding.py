@@ -29,7 +29,12 @@ from events.pipeline.claims import (
     strongest,
 )
 from events.pipeline.context import discourse, inside_any, pick_date, pick_place
-from events.pipeline.crowds import allegations, crowd_events, crowd_protest
+from events.pipeline.crowds import (
+    RELATIVE_CROWD_RULE,
+    allegations,
+    crowd_events,
+    crowd_protest,
+)
 from events.pipeline.doc import (
     Attribution,
     Claim,
@@ -203,6 +208,7 @@ def _background(s: CodingSentence, claims: list[Claim]) -> list[Claim]:
         for c in claims
         if c.trigger_start > first.trigger_end
         and _RELATIVE.search(s.text(first.trigger_end, c.trigger_start))
+        and not c.rule.endswith(RELATIVE_CROWD_RULE)  # "dispersed nurses who marched"
     ]
 
 
