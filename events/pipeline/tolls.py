@@ -93,10 +93,23 @@ def number_lexicon() -> _Numbers:
     return _Numbers(numbers, scales, vague, modifiers, regex)
 
 
+#: The number-word pattern of the lexicon in use, with that lexicon (held: compared by identity).
+_WORD_REGEX: dict[str, tuple[_Numbers, re.Pattern[str]]] = {}
+
+
+def _number_words_regex(lex: _Numbers) -> re.Pattern[str]:
+    """Return the pattern of ``lex``'s number and scale words (built once per lexicon)."""
+    held = _WORD_REGEX.get("current")
+    if held is None or held[0] is not lex:
+        words = sorted([*lex.numbers, *lex.scales], key=len, reverse=True)
+        regex = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b")
+        held = _WORD_REGEX["current"] = (lex, regex)
+    return held[1]
+
+
 def _word_value(text: str, lex: _Numbers) -> int | None:
     """Add up composed number words: "two hundred and fifty" = 250, "a dozen" = 12."""
-    words = sorted([*lex.numbers, *lex.scales], key=len, reverse=True)
-    tokens = re.findall(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", text)
+    tokens = _number_words_regex(lex).findall(text)
     if not tokens:
         return None
     total = current = 0
@@ -256,19 +269,24 @@ class _Group:
     adjacent_only: bool  # counted only right beside its death word ("Civilian killed")
 
 
-def _people(text: str, lex: _Numbers, tw: _TollWords) -> list[_Group]:
-    """Count the people of coordinated noun phrases: "a policeman and two civilians" = 3.
+#: What joins the members of a coordinated noun phrase ("a man, a woman and two children").
+_JOINT = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+as\s+well\s+as\s+)", re.I)
 
-    A member is a figure or "a"/"one" before a person noun, or a weaker "the"/"their" or bare
-    singular ("their mother", headlines' "Civilian killed"). Weak phrases also name speakers
-    and killers ("the commander said"), so a phrase of weak members only counts right beside
-    its death word ("killed the commander", "Husband, wife and baby killed").
+
+@lexicon.also_clear
+@functools.cache
+def _member_regex() -> re.Pattern[str]:
+    """Return the pattern of one member of a counted noun phrase (built once per lexicon).
+
+    Built on every call, its pattern string (thousands of characters) cost a sentence with
+    a death word ~0.3 ms before the regex cache could even be consulted.
     """
+    lex, tw = number_lexicon(), toll_words()
     number = lex.regex.pattern
     numbers = "|".join(re.escape(w) for w in [*lex.numbers, *lex.scales, *lex.vague])
     det = "|".join(_ONE + _POSSESSIVE)
     noun = tw.person.pattern[2:]  # without the leading \b
-    member = re.compile(
+    return re.compile(
         rf"(?:(?P<det>\b(?:{det}))\b(?!\s+(?:dozen|hundred|couple|pair|few|handful)\b)"
         rf"|(?:\b(?:{'|'.join(_POSSESSIVE)})\s+)?{number})"
         rf"\s+(?:(?:(?!(?:{_NOT_A_MODIFIER}|{numbers})\b)(?!\d)[\w'-]+|\d+-year-old)\s+)"
@@ -277,7 +295,18 @@ def _people(text: str, lex: _Numbers, tw: _TollWords) -> list[_Group]:
         rf"|(?<![\w'-])(?P<bare>{noun})",
         re.I,
     )
-    joint = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+as\s+well\s+as\s+)", re.I)
+
+
+def _people(text: str, lex: _Numbers, tw: _TollWords) -> list[_Group]:
+    """Count the people of coordinated noun phrases: "a policeman and two civilians" = 3.
+
+    A member is a figure or "a"/"one" before a person noun, or a weaker "the"/"their" or bare
+    singular ("their mother", headlines' "Civilian killed"). Weak phrases also name speakers
+    and killers ("the commander said"), so a phrase of weak members only counts right beside
+    its death word ("killed the commander", "Husband, wife and baby killed").
+    """
+    member = _member_regex()
+    joint = _JOINT
     groups: list[list[tuple[Figure | None, bool, int, int]]] = []
     listed: list[bool] = []  # the group has an "and" ("a man, a woman and a child")
     for m in member.finditer(text):
@@ -336,6 +365,8 @@ def _distance(text: str, fig: Figure, word: re.Match[str]) -> float:
     return len(re.findall(r"\S+", text[word.end() : fig.start])) + 0.5
 
 
+@lexicon.also_clear
+@functools.lru_cache(maxsize=4096)
 def fatalities(text: str) -> Figure | None:
     """Return the death figure of a sentence: the figure nearest a death word, if close enough.
 
