@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from events import EXTRACTOR_VERSION
 from events.catalog import dedupe, insert_ignore, normalize_alias
 from events.dates import shift
+from events.linking.summary import refresh_events
 from events.models import (
     Actor,
     ActorAlias,
@@ -181,6 +182,7 @@ def store_document(session: Session, doc: Document, digest: str | None = None) -
     ]
     if links:
         session.execute(insert(cast(Table, ClaimActor.__table__)), links)
+    refresh_events(session, {row["event_id"] for row in rows if row.get("event_id")})
     return Stored(article_id, len(rows), new, linked)
 
 

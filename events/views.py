@@ -22,6 +22,10 @@ CLAIMS_FLAT_COLUMNS: tuple[str, ...] = (
     "admin2", "geonames_id", "location_evidence",
     # added by migration 0005, at the end: the claim is the report's main event (0/1)
     "is_main",
+    # added by migration 0006, at the end: a person corrected the claim (0/1), and the
+    # article the claim's article is a syndicated copy of (NULL for an original).
+    # Rejected claims are hidden (kept in the claims table, listed by `events edits`).
+    "curated", "copy_of",
 )  # fmt: skip
 
 EVENTS_FLAT_COLUMNS: tuple[str, ...] = (
@@ -35,6 +39,21 @@ EVENTS_FLAT_COLUMNS: tuple[str, ...] = (
     "actor1_id", "actor2_id", "location_id",
     # added by migration 0004, at the end (older columns keep their positions)
     "admin2", "geonames_id",
+    # added by migration 0006, at the end: independent reports (syndicated copies count
+    # once), whether the claims disagree and on which fields, the claims' date range and
+    # places, and why the claims were linked. Rejected and empty events are hidden.
+    "num_reports", "contested", "contested_fields", "date_first", "date_last", "places",
+    "link_reason",
 )  # fmt: skip
 
-VIEWS = {"claims_flat": CLAIMS_FLAT_COLUMNS, "events_flat": EVENTS_FLAT_COLUMNS}
+#: One row per event, disputed field and distinct claimed value (migration 0006).
+CONTRADICTIONS_COLUMNS: tuple[str, ...] = (
+    "event_id", "field", "value", "claimants", "sources", "modalities", "claim_ids",
+    "num_claims",
+)  # fmt: skip
+
+VIEWS = {
+    "claims_flat": CLAIMS_FLAT_COLUMNS,
+    "events_flat": EVENTS_FLAT_COLUMNS,
+    "contradictions": CONTRADICTIONS_COLUMNS,
+}
