@@ -163,9 +163,18 @@ def store_document(session: Session, doc: Document, digest: str | None = None) -
             "extractor_version": EXTRACTOR_VERSION,
         },
     ).scalar_one()
-    if not doc.claims:
-        return Stored(article_id, 0, 0, 0)
+    new, linked, claims = store_claims(session, article_id, doc)
+    return Stored(article_id, claims, new, linked)
 
+
+def store_claims(session: Session, article_id: int, doc: Document) -> tuple[int, int, int]:
+    """Insert the claims of ``doc`` for the stored article ``article_id`` and link them.
+
+    Used by ingest (a new article) and by re-extraction (a stored article whose old
+    claims were removed). Returns (new events, claims linked to events, claims).
+    """
+    if not doc.claims:
+        return 0, 0, 0
     actor_ids = _actor_ids(session, _all_actor_mentions(doc))
     place_ids = _location_ids(session, [c.place for c in doc.claims if c.place])
     rows = [_claim_row(claim, article_id, actor_ids, place_ids) for claim in doc.claims]
@@ -183,7 +192,7 @@ def store_document(session: Session, doc: Document, digest: str | None = None) -
     if links:
         session.execute(insert(cast(Table, ClaimActor.__table__)), links)
     refresh_events(session, {row["event_id"] for row in rows if row.get("event_id")})
-    return Stored(article_id, len(rows), new, linked)
+    return new, linked, len(rows)
 
 
 def _source_id(session: Session, name: str) -> int:
