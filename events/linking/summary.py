@@ -9,7 +9,8 @@ events touched, in one pass over their claims:
   the finer date and the more precise place, then the most frequent value;
 - the fatalities (see :func:`fatality_range`);
 - the counts ``num_claims``, ``num_articles``, ``num_sources`` and ``num_reports``
-  (independent reports: a syndicated copy counts as the article it copies),
+  (independent reports: a syndicated copy counts as the article it copies, and
+  the outlet that republished it adds no source, see :func:`report_sources`),
   ``first_reported``, the claims' date range and places;
 - ``contested`` and ``contested_fields``: the fields on which the claims disagree,
   exactly as the ``contradictions`` view lists them;
@@ -221,6 +222,25 @@ def disputed_fields(claims: Sequence[ClaimFacts], names: dict[int, str]) -> list
     return [f for f in CONTESTED_FIELDS if len(values[f]) > 1]
 
 
+def report_sources(claims: Sequence[ClaimFacts]) -> set[tuple[str, int]]:
+    """Return the distinct sources of the independent reports among ``claims``.
+
+    A syndicated copy and the article it copies are one report (its root is the
+    original), and one report has one source: the outlet of the original when the
+    original's claims are among ``claims``, else of the earliest stored copy. So the
+    outlets that republish a wire story do not add to ``num_sources``; an outlet
+    that also reported the event on its own does. An article without a source is
+    a source of its own.
+    """
+    by_root: dict[int, ClaimFacts] = {}
+    for c in sorted(claims, key=lambda c: (c.copy_of_id is not None, c.article_id)):
+        by_root.setdefault(c.copy_of_id or c.article_id, c)
+    return {
+        ("source", c.source_id) if c.source_id is not None else ("article", c.article_id)
+        for c in by_root.values()
+    }
+
+
 def summarise(claims: Sequence[ClaimFacts], names: dict[int, str]) -> dict[str, Any]:
     """Return the event columns implied by its (non-rejected) ``claims``."""
     live = [c for c in claims if c.status != "rejected"]
@@ -246,8 +266,7 @@ def summarise(claims: Sequence[ClaimFacts], names: dict[int, str]) -> dict[str, 
     place_claim = placed[0] if placed else None
     low, best, high = fatality_range(live)
     roots = {c.copy_of_id or c.article_id for c in live}
-    sources = {("source", c.source_id) if c.source_id is not None else ("article", c.article_id)
-               for c in live}  # fmt: skip
+    sources = report_sources(live)
     starts = [c.date_start for c in live if c.date_start is not None]
     ends = [c.date_end or c.date_start for c in live if c.date_start is not None]
     published = [c.published for c in live if c.published is not None]
