@@ -90,6 +90,10 @@ def _register() -> None:
     cli.add_command(show.show)
     cli.add_command(evaluate.eval_command)
     cli.add_command(export_command)
+    from events.cli.curate import COMMANDS as curation
+
+    for command in curation:
+        cli.add_command(command)
 
 
 _register()
