@@ -86,7 +86,7 @@ COLUMN_DESCRIPTIONS: dict[str, str] = {
     "date_text": "The words the date was read from ('on Monday', 'last week').",
     "actor1": "The side that acted (attacker, protester, speaker of a threat).",
     "actor1_country": "Country of actor1 (ISO 3166 alpha-3).",
-    "actor1_sector": "Sector of actor1 (MIL military, GOV government, REB rebels, CVL civilians ...).",
+    "actor1_sector": "Sector of actor1 (MIL military, GOV government, REB rebels, CVL civilians).",
     "actor2": "The side acted upon (target, victim, addressee).",
     "actor2_country": "Country of actor2 (ISO 3166 alpha-3).",
     "actor2_sector": "Sector of actor2 (MIL, GOV, REB, CVL ...).",

@@ -44,12 +44,12 @@ def mark_trigger(sentence: str | None, trigger: str | None, offset: int | None =
     if not trigger:
         return Markup(escape(text))
     start = offset if isinstance(offset, int) else -1
-    if not (0 <= start and text[start : start + len(trigger)].lower() == trigger.lower()):
+    if not (start >= 0 and text[start : start + len(trigger)].lower() == trigger.lower()):
         start = text.lower().find(trigger.lower())
     if start < 0:
         return Markup(escape(text))
     end = start + len(trigger)
-    return Markup("{}<mark class=\"trigger\">{}</mark>{}").format(
+    return Markup('{}<mark class="trigger">{}</mark>{}').format(
         text[:start], text[start:end], text[end:]
     )
 
