@@ -16,11 +16,17 @@ the link):
   event it denies (so the contradictions view shows it), but a claim that is
   only denied never makes an event by itself;
 - **actors**: same or unknown. Sides swapped (one's attacker is the other's
-  target) keep claims apart, except for the reciprocal types of
+  target and back) keep claims apart, and so does one side's role exchanged
+  across articles (within one article, where the extraction of a headline's
+  roles is the usual cause, it is only no evidence), except for the reciprocal
+  types of
   ``seeds/reciprocal_types.tsv`` (a meeting of A and B is the meeting of B and A):
-  an attack and the retaliation for it are two events. Two different named
-  attackers are two events; two different targets of one named attacker are not
-  (outlets name the victims variously: residents, civilians, villagers);
+  an attack and the retaliation for it are two events. Otherwise different
+  actors are no evidence, but for an attack, a protest or a deployment (a
+  "material" family) they do not keep claims apart: outlets name the sides
+  variously (militants, jihadists, the group; soldiers, the army) and blame
+  different groups for one attack (the contradictions view shows it). For verbal
+  events (a statement, an accusation) different speakers are different events;
 - **place**: the same place, two places within :data:`NEAR_KM`, or one inside the
   other (a district and a town in it, a province, the country); a place inside a
   province or country is weak evidence (the report says less), an unknown place
@@ -249,18 +255,21 @@ def date_relation(a: LinkFacts, b: LinkFacts, window: int) -> tuple[str, str]:
 
 
 def actor_relation(a: LinkFacts, b: LinkFacts) -> tuple[str, str]:
-    """Return (relation, evidence): same, partial, unknown, swapped or different."""
+    """Return (relation, evidence): same, partial, unknown, swapped (both sides
+    exchanged), crossed (one side's role exchanged) or different."""
     a1, a2, b1, b2 = a.actor1_id, a.actor2_id, b.actor1_id, b.actor2_id
     reciprocal = is_reciprocal(a.event_type, a.event_mode) and is_reciprocal(
         b.event_type, b.event_mode
     )
     if reciprocal and {a1, a2} == {b1, b2} and a1 is not None:
         return "same", "same sides"
+    if not reciprocal and a1 is not None and a2 is not None and (a1, a2) == (b2, b1):
+        return "swapped", "sides swapped (one's actor1 is the other's actor2 and back)"
     crossed = (a1 is not None and a1 == b2 and a1 != b1) or (
         a2 is not None and a2 == b1 and a2 != b2
     )
     if crossed and not reciprocal:
-        return "swapped", "sides swapped (one's actor1 is the other's actor2)"
+        return "crossed", "one's actor1 is the other's actor2"
     if a1 is not None and b1 is not None and a1 != b1:
         return "different", "different actor1"
     if a2 is not None and b2 is not None and a2 != b2:
@@ -276,7 +285,7 @@ def actor_relation(a: LinkFacts, b: LinkFacts) -> tuple[str, str]:
 
 _PLACE_SCORE = {"same": 0.35, "near": 0.3, "inside": 0.25, "wide": 0.1, "unknown": 0.05}
 _DATE_SCORE = {"same": 0.3, "overlap": 0.2, "vague": 0.1, "unknown": 0.05}
-_ACTOR_SCORE = {"same": 0.25, "partial": 0.15, "unknown": 0.05}
+_ACTOR_SCORE = {"same": 0.25, "partial": 0.15, "unknown": 0.05, "different": 0.0, "crossed": 0.0}
 
 
 def compare(a: LinkFacts, b: LinkFacts) -> Decision:
@@ -290,7 +299,10 @@ def compare(a: LinkFacts, b: LinkFacts) -> Decision:
     if not same_article and (a.status == "rejected" or b.status == "rejected"):
         return _apart("rejected claim")
     actors, actor_text = actor_relation(a, b)
-    if actors in ("swapped", "different"):
+    material = fam_a.material and fam_b.material
+    if actors == "swapped" or (actors == "crossed" and not same_article):
+        return _apart(actor_text)
+    if actors in ("different", "crossed") and not material:
         return _apart(actor_text)
     place, place_text = place_relation(a, b)
     if place == "apart":
@@ -310,9 +322,7 @@ def compare(a: LinkFacts, b: LinkFacts) -> Decision:
     score = round(score, 3)
     if same_article:
         return Decision(True, "same article", score, evidence)
-    if not (fam_a.material and fam_b.material) and (
-        a.event_type != b.event_type or actors != "same" or date != "same"
-    ):
+    if not material and (a.event_type != b.event_type or actors != "same" or date != "same"):
         return _apart(f"verbal events ({a.event_type}) link across articles only when "
                       "type, actors and date all agree")  # fmt: skip
     firm_place = place in ("same", "near", "inside") or (place == "wide" and actors == "same")
