@@ -46,7 +46,8 @@ def vocabulary(size: int, rng: random.Random) -> list[str]:
 def story(rng: random.Random, words: list[str], cum_weights: list[float]) -> str:
     paragraphs = []
     for _ in range(rng.randint(5, 7)):
-        paragraphs.append(" ".join(rng.choices(words, cum_weights=cum_weights, k=rng.randint(40, 90))) + ".")
+        chosen = rng.choices(words, cum_weights=cum_weights, k=rng.randint(40, 90))
+        paragraphs.append(" ".join(chosen) + ".")
     return "\n\n".join(paragraphs)
 
 

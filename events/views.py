@@ -121,7 +121,8 @@ COLUMN_DESCRIPTIONS: dict[str, str] = {
     "copy_of": "Id of the article this one is a syndicated copy of (empty for an original).",
     "num_claims": "Number of claims behind the event.",
     "num_articles": "Number of articles reporting the event.",
-    "num_sources": "Number of outlets reporting the event.",
+    "num_sources": "Number of outlets reporting the event (an outlet that only republished "
+    "another's story, a syndicated copy, does not count).",
     "first_reported": "Earliest publication date among the event's articles (ISO).",
     "status": "auto (linked by the program) or curated (checked by a person).",
     "num_reports": "Independent reports of the event (syndicated copies count once).",
