@@ -295,7 +295,13 @@ def actors_group() -> None:
     """
 
 
-@actors_group.command("list", hidden=True)
+@actors_group.command(
+    "list",
+    hidden=True,
+    epilog="""\b
+Examples:
+  events actors shabaab --limit 5 --json""",
+)
 @click.argument("search", required=False)
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True,
               help="Show at most this many actors.")  # fmt: skip
