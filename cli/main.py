@@ -80,7 +80,7 @@ def _own_messages(record: logging.LogRecord) -> bool:
 
 def _register() -> None:
     from events.cli import db as db_cmds
-    from events.cli import evaluate, ingest, query, serve, show
+    from events.cli import evaluate, ingest, plot, query, serve, show
     from events.cli.export import export_command
 
     cli.add_command(db_cmds.init)
@@ -92,6 +92,7 @@ def _register() -> None:
     cli.add_command(export_command)
     cli.add_command(serve.serve)
     cli.add_command(serve.snapshot)
+    cli.add_command(plot.plot)
     from events.cli.link import relink
 
     cli.add_command(relink)
