@@ -54,8 +54,9 @@ class Report:
 
     def line(self) -> str:
         failed = f", {len(self.failed)} failed" if self.failed else ""
+        articles = f"{self.articles} article{'' if self.articles == 1 else 's'}"
         return (
-            f"{self.articles} articles re-extracted{failed}; claims {self.claims_before} -> "
+            f"{articles} re-extracted{failed}; claims {self.claims_before} -> "
             f"{self.claims_after}; {self.reapplied} edits re-applied, {self.stale} stale"
         )
 
@@ -240,8 +241,10 @@ def reextract_article(
     # Events left without any claim: those this run created and then emptied (their
     # claims went back to a person's event), and machine-made ones whose claims were
     # replaced. An event a person made or named in an edit keeps its row.
-    cited = select(Edit.new_value).where(Edit.field == "event_id").union(
-        select(Edit.old_value).where(Edit.field == "event_id", Edit.old_value.is_not(None))
+    cited = (
+        select(Edit.new_value)
+        .where(Edit.field == "event_id")
+        .union(select(Edit.old_value).where(Edit.field == "event_id", Edit.old_value.is_not(None)))
     )
     session.execute(
         delete(Event).where(

@@ -8,14 +8,21 @@ find it because the stored text changed under them) is reported and marked stale
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import text
 
 from events import EXTRACTOR_VERSION
 from events import db as dblib
 from tests.conftest import invoke
+from tests.test_concurrency import write_corpus
 from tests.test_curation import BOMB_1, BOMB_2, PROTEST, claim_id, cli, ingest, rows
 
 _VIEW = (
@@ -145,3 +152,51 @@ def test_reextract_bad_input_is_one_line(runner, db: str, tmp_path: Path) -> Non
         result = invoke(runner, "--db", db, "reextract", *args)
         assert result.exit_code == 1, args
         assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+@pytest.mark.slow
+def test_killed_reextract_leaves_whole_articles_and_every_edit(  # type: ignore[no-untyped-def]
+    runner, db: str, tmp_path: Path
+) -> None:
+    paths = write_corpus(tmp_path / "in", 40)
+    result = invoke(runner, "--db", db, "ingest", "-q", "--published", "2023-07-01",
+                    str(tmp_path / "in"))  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    per_article = {r["article_id"]: r["n"] for r in rows(
+        db, "SELECT article_id, count(*) AS n FROM claims GROUP BY article_id")}  # fmt: skip
+    assert len(per_article) == len(paths)
+    for first in rows(db, "SELECT min(id) AS id FROM claims GROUP BY article_id"):
+        assert cli(runner, db, "reject", str(first["id"])).exit_code == 0
+    last = rows(db, "SELECT max(id) AS id FROM claims")[0]["id"]
+
+    args = [sys.executable, "-m", "events", "--db", db, "reextract", "--all"]
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        if rows(db, "SELECT count(*) AS n FROM claims WHERE id > :i", i=last)[0]["n"] >= 5:
+            break
+        time.sleep(0.02)
+    assert proc.poll() is None, "reextract finished before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+    def check() -> None:
+        counts = rows(db, "SELECT article_id, count(*) AS n, min(id) AS lo, max(id) AS hi"
+                          " FROM claims GROUP BY article_id")  # fmt: skip
+        assert {r["article_id"]: r["n"] for r in counts} == per_article
+        # an article has all its old claims or all its new ones, never a mixture
+        assert all((r["lo"] > last) == (r["hi"] > last) for r in counts)
+        rejected = rows(db, "SELECT count(DISTINCT article_id) AS n FROM claims"
+                            " WHERE status = 'rejected'")  # fmt: skip
+        assert rejected[0]["n"] == len(paths)
+        edits = rows(db, "SELECT e.status, c.status AS claim FROM edits e"
+                         " LEFT JOIN claims c ON c.id = e.row_id")  # fmt: skip
+        assert {(e["status"], e["claim"]) for e in edits} == {("applied", "rejected")}
+
+    check()
+    partial = rows(db, "SELECT count(DISTINCT article_id) AS n FROM claims WHERE id > :i", i=last)
+    assert 0 < partial[0]["n"] < len(paths)
+    rerun = invoke(runner, "--db", db, "reextract", "--all")
+    assert rerun.exit_code == 0, rerun.stderr
+    assert f"{len(paths)} edits re-applied, 0 stale" in rerun.stderr
+    check()
