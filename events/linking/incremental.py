@@ -9,9 +9,10 @@ as the database grows.
 
 Events are the connected components of the claim-claim edges: a new claim that
 matches claims of two events merges them (the lower id stays; the other keeps
-its row, emptied, with ``link_reason`` "merged into event N"), unless an event
-holds a claim pinned there by a person: then the new claims join the best
-pinned event and the other pinned events are left alone. As edges depend only
+its row, emptied, with ``link_reason`` "merged into event N"). An event holding a
+claim pinned there by a person (``events merge``/``split``) is fixed: its claims
+never move, and new claims join it only when they match no other event (then the
+fixed event they match best). As edges depend only
 on the two claims (and their article), any ingest order gives the grouping
 ``events relink`` computes.
 
@@ -158,9 +159,12 @@ def link_article(session: Session, claim_ids: Sequence[int]) -> tuple[int, int]:
     return _apply(session, new, known, edges)
 
 
-def _node(f: LinkFacts, new_ids: set[int]) -> tuple[str, int]:
+def _node(f: LinkFacts, new_ids: set[int], fixed: set[int]) -> tuple[str, int] | None:
+    """Return the union-find node of a claim, None for a claim fixed in a curated event."""
     if f.id in new_ids or f.event_id is None:
         return ("c", f.id)
+    if f.event_id in fixed:
+        return None
     return ("e", f.event_id)
 
 
@@ -168,16 +172,22 @@ def _apply(
     session: Session, new: list[LinkFacts], known: dict[int, LinkFacts], edges: list[Edge]
 ) -> tuple[int, int]:
     new_ids = {c.id for c in new}
+    # Events holding a claim a person pinned are fixed: their claims do not move, and
+    # new claims that match them join them only if they match no other event.
+    fixed = {f.event_id for f in known.values() if f.event_pinned and f.event_id is not None}
     groups = _Groups()
     for c in new:
         groups.find(("c", c.id))
-    score_to: dict[tuple[str, int], float] = {}
+    attract: dict[tuple[str, int], list[tuple[float, int]]] = {}
     for e in edges:
-        na, nb = _node(known[e.a], new_ids), _node(known[e.b], new_ids)
-        groups.union(na, nb)
-        for n in (na, nb):
-            score_to[n] = max(score_to.get(n, 0.0), e.decision.score)
-    pinned_events = {f.event_id for f in known.values() if f.event_pinned and f.event_id}
+        fa, fb = known[e.a], known[e.b]
+        na, nb = _node(fa, new_ids, fixed), _node(fb, new_ids, fixed)
+        if na is not None and nb is not None:
+            groups.union(na, nb)
+        elif na is not None:
+            attract.setdefault(na, []).append((e.decision.score, -cast(int, fb.event_id)))
+        elif nb is not None:
+            attract.setdefault(nb, []).append((e.decision.score, -cast(int, fa.event_id)))
     assign: dict[int, int] = {}  # claim id -> event id
     merged: dict[int, int] = {}  # event merged away -> target
     touched: set[int] = set()
@@ -187,17 +197,14 @@ def _apply(
         if not any(c.id in new_ids for c in claims):
             continue
         events = sorted(i for kind, i in nodes if kind == "e")
+        pulls = [p for n in nodes for p in attract.get(n, [])]
         target: int | None
         if events:
-            pinned = [ev for ev in events if ev in pinned_events]
-            if pinned:
-                target = max(pinned, key=lambda ev: (score_to.get(("e", ev), 0.0), -ev))
-            else:
-                target = events[0]
-            for ev in events:
-                if ev != target and ev not in pinned_events:
-                    merged[ev] = target
-            touched.add(target)
+            target = events[0]
+            for ev in events[1:]:
+                merged[ev] = target
+        elif pulls:
+            target = -max(pulls)[1]
         elif any(c.makes_event for c in claims):
             lead = min((c for c in claims if c.makes_event), key=lambda c: c.id)
             target = session.execute(
@@ -206,10 +213,10 @@ def _apply(
                  "extractor_version": EXTRACTOR_VERSION, "link_reason": "first claim"},
             ).scalar_one()  # fmt: skip
             new_events += 1
-            touched.add(target)
         else:
             target = None  # only denials: no event of their own
         if target is not None:
+            touched.add(target)
             for c in claims:
                 assign[c.id] = target
     if merged:
@@ -227,16 +234,17 @@ def _apply(
             .values(event_id=bindparam("new_event")),
             [{"row_id": c, "new_event": e} for c, e in sorted(assign.items())],
         )  # fmt: skip
-    write_links(session, edges)
+    write_links(session, edges, keep={f.id for f in known.values() if f.event_id in fixed})
     update_reasons(session, touched)
     refresh_events(session, touched | set(merged))
     linked = len({i for e in edges for i in (e.a, e.b)} & new_ids)
     return new_events, linked
 
 
-def write_links(session: Session, edges: Iterable[Edge]) -> None:
-    """Store each claim's best link among ``edges`` unless it has a better or a curated one."""
-    best = best_links(edges)
+def write_links(session: Session, edges: Iterable[Edge], keep: set[int] | None = None) -> None:
+    """Store each claim's best link among ``edges`` unless it has a better or a curated one
+    (or is in ``keep``: a claim of a curated event)."""
+    best = {k: v for k, v in best_links(edges).items() if k not in (keep or set())}
     if not best:
         return
     stored: dict[int, tuple[int | None, str, float | None]] = {}

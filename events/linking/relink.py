@@ -10,13 +10,13 @@ which articles were ingested:
 - the edges are those within each article (:func:`article_edges`) and between
   claims of other articles in one block (type family, country) whose dates are
   within the family's window (a sweep over the block sorted by date);
-- each connected component is one event. A component of denials only has none.
-  Claims pinned by a person (``event_pinned``) stay in their events: a component
-  holding pinned claims of one event is that event; holding pinned claims of
-  several, each other claim joins the pinned event nearest to it in the graph;
-- a component keeps the id of the event most of its claims were in (when no other
-  component took it), else gets a new event; events left without claims keep
-  their rows, emptied (``num_claims`` 0, hidden by ``events_flat``);
+- an event holding a claim pinned by a person (``event_pinned``: ``events merge``,
+  ``events split``) is fixed: its claims stay where they are;
+- each connected component of the other claims is one event: the event most of
+  its claims were in (fixed events and events another component took excepted),
+  else the fixed event it matches best, else a new event; a component of denials
+  only has none. Events left without claims keep their rows, emptied
+  (``num_claims`` 0, hidden by ``events_flat``);
 - ``claim_links`` is rewritten for the claims concerned (a curated link is kept),
   ``link_reason`` and the summary of every event touched are recomputed.
 
@@ -26,7 +26,7 @@ The caller runs it in one transaction: killed midway, the old grouping stays.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
@@ -145,31 +145,6 @@ def _components(ids: Sequence[int], edges: Sequence[Edge]) -> list[list[int]]:
     return sorted((sorted(g) for g in groups.values()), key=lambda g: g[0])
 
 
-def _split_by_pins(
-    component: list[int], facts: dict[int, LinkFacts], adjacency: dict[int, list[int]]
-) -> list[tuple[int | None, list[int]]]:
-    """Return (pinned event or None, claims) parts of a component (see the module doc)."""
-    pins = {i: cast(int, facts[i].event_id) for i in component
-            if facts[i].event_pinned and facts[i].event_id is not None}  # fmt: skip
-    if not pins:
-        return [(None, component)]
-    if len(set(pins.values())) == 1:
-        return [(next(iter(pins.values())), component)]
-    # Breadth-first from every pinned claim at once, lower event id first on ties.
-    owner: dict[int, int] = dict(pins)
-    queue = deque(sorted(pins, key=lambda i: (pins[i], i)))
-    while queue:
-        here = queue.popleft()
-        for nxt in adjacency.get(here, []):
-            if nxt not in owner:
-                owner[nxt] = owner[here]
-                queue.append(nxt)
-    parts: dict[int, list[int]] = {}
-    for i in component:
-        parts.setdefault(owner[i], []).append(i)
-    return [(event, parts[event]) for event in sorted(parts)]
-
-
 def relink(
     session: Session,
     country: str | None = None,
@@ -183,31 +158,33 @@ def relink(
     live = [f for f in all_facts if f.status != "rejected"]
     before = {f.event_id for f in live if f.event_id is not None}
     edges = graph_edges(live)
-    adjacency: dict[int, list[int]] = {}
+    # Claims of an event holding a pinned claim are fixed (see the module doc).
+    pinned_events = {f.event_id for f in live if f.event_pinned and f.event_id is not None}
+    fixed = {f.id for f in live if f.event_id in pinned_events}
+    free = [f.id for f in live if f.id not in fixed]
+    pulls: dict[int, list[tuple[float, int]]] = {}
     for e in edges:
-        adjacency.setdefault(e.a, []).append(e.b)
-        adjacency.setdefault(e.b, []).append(e.a)
-    for neighbours in adjacency.values():
-        neighbours.sort()
+        if e.a in fixed and e.b not in fixed:
+            pulls.setdefault(e.b, []).append((e.decision.score, -cast(int, facts[e.a].event_id)))
+        elif e.b in fixed and e.a not in fixed:
+            pulls.setdefault(e.a, []).append((e.decision.score, -cast(int, facts[e.b].event_id)))
+    free_edges = [e for e in edges if e.a not in fixed and e.b not in fixed]
     assign: dict[int, int | None] = {}
-    # Events holding pinned claims are kept for them; other components vote for the rest.
-    taken = {f.event_id for f in live if f.event_pinned and f.event_id is not None}
-    planned: list[list[int]] = []  # parts that need a new event
-    for component in _components([f.id for f in live], edges):
-        for pinned, part in _split_by_pins(component, facts, adjacency):
-            if not any(facts[i].makes_event for i in part):
-                assign.update(dict.fromkeys(part, None))
-                continue
-            event = pinned
-            if event is None:
-                votes = Counter(facts[i].event_id for i in part if facts[i].event_id is not None)
-                ranked = sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))
-                event = next((e for e, _ in ranked if e not in taken), None)
-            if event is None:
-                planned.append(part)
-                continue
+    taken = set(pinned_events)
+    planned: list[list[int]] = []  # components that need a new event
+    for part in _components(free, free_edges):
+        votes = Counter(facts[i].event_id for i in part if facts[i].event_id is not None)
+        ranked = sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))
+        event = next((e for e, _ in ranked if e not in taken), None)
+        part_pulls = [p for i in part for p in pulls.get(i, [])]
+        if event is None and part_pulls:
+            event = -max(part_pulls)[1]
+        elif event is None and any(facts[i].makes_event for i in part):
+            planned.append(part)
+            continue
+        if event is not None:
             taken.add(event)
-            assign.update(dict.fromkeys(part, event))
+        assign.update(dict.fromkeys(part, event))
     for part in planned:
         lead = facts[min(i for i in part if facts[i].makes_event)]
         event = session.execute(
@@ -224,11 +201,17 @@ def relink(
             .values(event_id=bindparam("new_event")),
             changes[start : start + 1000],
         )  # fmt: skip
-    links = _rewrite_links(session, sorted(ids), edges)
+    links = _rewrite_links(session, sorted(set(ids) - fixed), edges)
     after = {e for e in assign.values() if e is not None}
     touched = before | after
+    if country is None and since is None and until is None:
+        # Over the whole database, also empty the events no claim points to any more.
+        touched |= set(session.execute(select(Event.id).where(Event.num_claims > 0)).scalars())
+        before_all = touched - after
+    else:
+        before_all = before - after
     update_reasons(session, after)
-    emptied = sorted(before - after)
+    emptied = sorted(before_all)
     if emptied:
         session.execute(
             update(_EVENTS).where(_EVENTS.c.id.in_(emptied)).values(link_reason="relinked away")
@@ -253,8 +236,9 @@ def _rewrite_links(session: Session, ids: list[int], edges: Sequence[Edge]) -> i
             delete(_LINKS).where(and_(_LINKS.c.claim_id.in_(chunk), _LINKS.c.rule != "curated"))
         )
     rows: list[dict[str, Any]] = []
+    wanted = set(ids)
     for claim_id, (other, decision) in sorted(best_links(edges).items()):
-        if claim_id not in curated:
+        if claim_id in wanted and claim_id not in curated:
             rows.append({"claim_id": claim_id, "other_claim_id": other,
                          "rule": decision.rule[:64], "score": decision.score,
                          "evidence": decision.evidence})  # fmt: skip
