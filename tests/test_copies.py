@@ -212,3 +212,33 @@ def test_candidate_lookup_uses_the_band_index(sqlite_db: str) -> None:
     plan = " ".join(captured)
     assert "article_bands" in plan and "(band=? AND bucket=?)" in plan, plan
     assert "SCAN article_bands" not in plan, plan
+
+
+def test_stored_articles_indexed_afterwards(runner, db: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A database ingested before copies were recognised gets them from index_stored."""
+    from events.db import open_database
+
+    _ingest(runner, db, _wire_feed(tmp_path))
+    expected = _rows(db, "SELECT id, copy_of_id FROM articles ORDER BY id")
+    reports = _rows(
+        db, "SELECT event_id, num_reports, num_sources FROM events_flat ORDER BY event_id"
+    )
+    engine = make_engine(resolve_url(db))
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM article_bands"))
+            conn.execute(text("UPDATE articles SET minhash = NULL, copy_of_id = NULL"))
+            conn.execute(text("UPDATE events SET num_reports = num_articles"))
+    finally:
+        engine.dispose()
+    database = open_database(db)
+    try:
+        with database.session() as session, session.begin():
+            assert copies.index_stored(session, batch=2) == (5, 3)
+    finally:
+        database.dispose()
+    assert _rows(db, "SELECT id, copy_of_id FROM articles ORDER BY id") == expected
+    assert (
+        _rows(db, "SELECT event_id, num_reports, num_sources FROM events_flat ORDER BY event_id")
+        == reports
+    )

@@ -32,6 +32,7 @@ modules that do not store articles.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import struct
@@ -41,7 +42,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import Select, Table, and_, insert, or_, select, update
+from sqlalchemy import Select, Table, and_, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from events.models import Article, ArticleBand
@@ -150,18 +151,31 @@ class CopyMatch:
     score: float
 
 
+@functools.cache
+def _candidates() -> Select[tuple[int]]:
+    """The candidate query, built once (building 40 OR terms costs more than running them)."""
+    match = or_(*(and_(_BANDS.c.band == band, _BANDS.c.bucket == bindparam(f"k{band}"))
+                  for band in range(BANDS)))  # fmt: skip
+    return (
+        select(_BANDS.c.article_id)
+        .where(match, _BANDS.c.article_id != bindparam("exclude"))
+        .limit(MAX_BAND_ROWS)
+    )
+
+
+def _candidate_params(sig: Sequence[int], exclude: int | None) -> dict[str, int]:
+    params = {f"k{band}": bucket for band, bucket in enumerate(buckets(sig))}
+    params["exclude"] = exclude if exclude is not None else 0
+    return params
+
+
 def candidate_query(sig: Sequence[int], *, exclude: int | None = None) -> Select[tuple[int]]:
     """Return the query of the articles sharing a band bucket with ``sig`` (one row per band).
 
     Each (band, bucket) pair is an equality on the primary key of ``article_bands``,
     so the engines read the index, not the table; at most :data:`MAX_BAND_ROWS` rows.
     """
-    match = or_(*(and_(_BANDS.c.band == band, _BANDS.c.bucket == bucket)
-                  for band, bucket in enumerate(buckets(sig))))  # fmt: skip
-    stmt = select(_BANDS.c.article_id).where(match)
-    if exclude is not None:
-        stmt = stmt.where(_BANDS.c.article_id != exclude)
-    return stmt.limit(MAX_BAND_ROWS)
+    return _candidates().params(_candidate_params(sig, exclude))
 
 
 def find_original(
@@ -173,7 +187,7 @@ def find_original(
     earliest stored report (a candidate that is itself a copy stands for the
     article it copies); the candidate and score kept are the closest one's.
     """
-    shared = Counter(session.execute(candidate_query(sig, exclude=exclude)).scalars())
+    shared = Counter(session.execute(_candidates(), _candidate_params(sig, exclude)).scalars())
     if not shared:
         return None
     wanted = sorted(shared, key=lambda i: (-shared[i], i))[:MAX_CANDIDATES]
@@ -214,3 +228,47 @@ def mark_copy(session: Session, article_id: int, body: str) -> CopyMatch | None:
          for band, bucket in enumerate(buckets(sig))],
     )  # fmt: skip
     return found
+
+
+def index_stored(session: Session, batch: int = 500) -> tuple[int, int]:
+    """Index the stored articles that have no signature yet, oldest first: (read, copies found).
+
+    For a database ingested before syndicated copies were recognised (revision
+    0006), or after a change of :data:`SHINGLE_WORDS`, :data:`BANDS` or
+    :data:`ROWS` (clear ``articles.minhash``, ``copy_of_id`` and ``article_bands``
+    first: signatures made differently cannot be compared). The events of the
+    copies found are summarised again, so ``num_reports`` and ``num_sources``
+    count them once. Short texts (below :data:`MIN_SHINGLES`) are read and skipped.
+    """
+    from events.linking.summary import refresh_events
+    from events.models import Claim
+
+    indexed = found = 0
+    last = 0
+    touched: set[int] = set()
+    while True:
+        rows = session.execute(
+            select(_ARTICLES.c.id, _ARTICLES.c.body)
+            .where(_ARTICLES.c.minhash.is_(None), _ARTICLES.c.id > last)
+            .order_by(_ARTICLES.c.id)
+            .limit(batch)
+        ).all()
+        if not rows:
+            break
+        for article_id, body in rows:
+            last = article_id
+            match = mark_copy(session, article_id, body or "")
+            indexed += 1
+            if match is not None:
+                found += 1
+                touched.update(
+                    event_id
+                    for event_id in session.execute(
+                        select(Claim.event_id).where(
+                            Claim.article_id == article_id, Claim.event_id.is_not(None)
+                        )
+                    ).scalars()
+                    if event_id is not None
+                )
+    refresh_events(session, touched)
+    return indexed, found
