@@ -139,6 +139,8 @@ COLUMN_DESCRIPTIONS: dict[str, str] = {
     "modalities": "How firmly this value is said, '; '-separated.",
     "claim_ids": "Ids of the claims giving this value, comma-separated.",
     "contradictions.num_claims": "Number of claims giving this value.",
+    "events_flat.event_id": "Id of the event.",
+    "contradictions.event_id": "Id of the event whose claims disagree.",
 }
 
 

@@ -48,7 +48,16 @@ TABLE_TEXT: dict[str, tuple[str, str]] = {
 }
 
 #: Facets shown by default (only the columns a view has are used).
-FACETS = ("country", "event_type", "acled_event_type", "modality", "source", "claimant", "field")
+FACETS = (
+    "country",
+    "event_type",
+    "acled_event_type",
+    "contested",
+    "modality",
+    "source",
+    "claimant",
+    "field",
+)
 SORT_DESC = {"events_flat": "date_start", "claims_flat": "date_start"}
 #: Internal tables a researcher does not need to see in the list.
 HIDDEN_TABLES = ("alembic_version", "article_bands")

@@ -26,6 +26,27 @@ def render_cell(value: Any, column: str, database: str, datasette: Any) -> Marku
     return Markup('<a href="{}">{}</a>').format(href, value)
 
 
+#: Folds the long list of column descriptions above a table into a "details" element
+#: (the descriptions stay in each column's menu too).
+FOLD_DESCRIPTIONS = """
+document.querySelectorAll("dl.column-descriptions").forEach(function (dl) {
+  var details = document.createElement("details");
+  var summary = document.createElement("summary");
+  summary.textContent = "What each column means (" + dl.querySelectorAll("dt").length + ")";
+  dl.parentNode.insertBefore(details, dl);
+  details.appendChild(summary);
+  details.appendChild(dl);
+});
+"""
+
+
+@hookimpl
+def extra_body_script(database: str | None, view_name: str) -> str | None:
+    if database == DB_NAME and view_name == "table":
+        return FOLD_DESCRIPTIONS
+    return None
+
+
 @hookimpl
 def prepare_jinja2_environment(env: Any, datasette: Any) -> None:
     env.filters["mark_trigger"] = mark_trigger
