@@ -151,4 +151,10 @@ def _in_field_order(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     from events.linking.summary import CONTESTED_FIELDS
 
     rank = {f: i for i, f in enumerate(CONTESTED_FIELDS)}
-    return sorted(rows, key=lambda r: (rank.get(r["field"], 99), -r["num_claims"], r["value"]))
+    return sorted(rows, key=lambda r: (rank.get(r["field"], 99), _number(r["value"]), r["value"]))
+
+
+def _number(value: str) -> float:
+    """The leading number of a value ('8', '8-14'), so tolls sort as numbers; else 0."""
+    head = value.split("-", 1)[0]
+    return float(head) if head.isdigit() else 0.0

@@ -26,8 +26,12 @@ How a copy is found, at ingest, in time that does not grow with the database:
    of the look-up. Articles sharing a bucket with the new one are its candidates;
    their stored signatures decide (:data:`COPY_THRESHOLD`).
 
-Pure Python (hashlib, struct): no dependency, nothing imported at start-up by
-modules that do not store articles.
+Pure Python (hashlib, struct): no dependency, and cheap to import.
+
+Limits: the original is the first *stored* report, not the first published one;
+two ingesters storing two copies of one story at the same moment do not see each
+other's uncommitted article, so both stay originals (one report counted twice).
+:func:`index_stored` indexes articles stored before revision 0006.
 """
 
 from __future__ import annotations
