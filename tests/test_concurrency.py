@@ -58,6 +58,58 @@ def write_corpus(folder: Path, n: int) -> list[Path]:
     return paths
 
 
+TOWNS = ["Gao", "Kidal", "Mopti", "Menaka", "Timbuktu", "Segou"]
+WORDINGS = [
+    "A bomb exploded at the market in {town} on {day} March 2023, killing {toll} people, "
+    "officials said.",
+    "Gunmen attacked civilians in {town} on {day} March 2023; {toll} were killed, according to "
+    "a monitoring group.",
+    "At least {toll} people died when militants struck {town} on {day} March 2023, residents "
+    "told our correspondent.",
+]
+
+
+def write_incidents(folder: Path, n: int) -> list[Path]:
+    """Write ``n`` reports about a few incidents, each told by several outlets (our own text).
+
+    Report i tells of incident i // 3 (a town, a day) in one of three wordings with its
+    own toll; some towns are hit twice, on days far apart (two incidents, not one).
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(n):
+        incident = i // 3
+        town, day = TOWNS[incident % len(TOWNS)], 2 + 9 * (incident // len(TOWNS)) + incident
+        body = WORDINGS[i % 3].format(town=town, day=day, toll=3 + i)
+        path = folder / f"incident-{i:03d}.txt"
+        path.write_text(f"Attack in {town}\n\n{body}\n\nReport {i} of the day.", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def grouping(db: str) -> set[frozenset[tuple[object, ...]]]:
+    """The claims of each event (and each claim without one), named by article and span."""
+    from sqlalchemy import text
+
+    from events import db as dblib
+
+    engine = dblib.make_engine(dblib.resolve_url(db))
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text(
+                "SELECT c.event_id, a.content_hash, c.char_start, c.trigger_start, c.id "
+                "FROM claims c JOIN articles a ON a.id = c.article_id"
+            )).all()  # fmt: skip
+    finally:
+        engine.dispose()
+    groups: dict[object, set[tuple[object, ...]]] = {}
+    for event, digest, start, trigger, claim in rows:
+        groups.setdefault(event if event is not None else ("alone", claim), set()).add(
+            (digest, start, trigger)
+        )
+    return {frozenset(g) for g in groups.values()}
+
+
 def expected_claims(paths: list[Path]) -> dict[str, int]:
     """Claims per article (by content hash) from an in-process, uninterrupted extraction."""
     out = {}
@@ -158,3 +210,33 @@ def test_workers_give_the_same_result_as_one_process(sqlite_db: str, tmp_path: P
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
     assert stored_claims(sqlite_db) == expected_claims(paths)
+
+
+@pytest.mark.slow
+def test_concurrent_ingests_group_claims_as_one_process_and_relink_do(
+    db: str, engine_name: str, tmp_path: Path, sqlite_template: Path
+) -> None:
+    paths = write_incidents(tmp_path / "in", 36)
+    reference = str(tmp_path / "one.db")
+    import shutil
+
+    shutil.copy(sqlite_template, reference)
+    one = ingest_process(reference, *paths)
+    _, err = one.communicate(timeout=300)
+    assert one.returncode == 0, err
+    expected = grouping(reference)
+    assert len(expected) == len(paths) // 3  # the three reports of an incident: one event
+
+    n_proc = 2 if engine_name == "sqlite" else 4
+    shares = [paths[k::n_proc] + paths[(k + 1) % n_proc :: n_proc] for k in range(n_proc)]
+    shares = [share if k % 2 == 0 else share[::-1] for k, share in enumerate(shares)]
+    procs = [ingest_process(db, *share) for share in shares]
+    for proc in procs:
+        _, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+        assert "0 failed" in err
+    assert grouping(db) == expected
+    relink = subprocess.run([sys.executable, "-m", "events", "--db", db, "relink"],
+                            capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert relink.returncode == 0, relink.stderr
+    assert grouping(db) == expected
