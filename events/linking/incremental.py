@@ -80,11 +80,15 @@ def block_candidates(
 ) -> list[LinkFacts]:
     """Return the stored claims that may match ``claims`` (all of one blocking key)."""
     window = family_of(claims[0].event_type).window_days
-    lo, hi = _window(claims, window + BLOCK_MARGIN_DAYS)
-    in_events = FACTS_QUERY.join(Event, Event.id == Claim.event_id).where(
-        Event.type_family == family, Event.country == country, Event.date_start.between(lo, hi)
-    )
+    wide_lo, wide_hi = _window(claims, window + BLOCK_MARGIN_DAYS)
     lo, hi = _window(claims, window)
+    in_events = FACTS_QUERY.join(Event, Event.id == Claim.event_id).where(
+        Event.type_family == family,
+        Event.country == country,
+        Event.date_start.between(wide_lo, wide_hi),  # the index range (ix_events_block)
+        Event.date_last >= lo,  # the event's claims' dates reach the window
+        Event.date_first <= hi,
+    )
     # Claims without an event (denials nobody confirmed): found by their own date.
     # coalesce() keeps the planner on the date index rather than event_id.
     loose = FACTS_QUERY.where(
