@@ -272,6 +272,8 @@ def summarise(claims: Sequence[ClaimFacts], names: dict[int, str]) -> dict[str, 
     published = [c.published for c in live if c.published is not None]
     disputed = disputed_fields(live, names)
     country = place_claim.location_country if place_claim else None
+    if country is None:  # the blocking key: any claim's country will do (linking needs one)
+        country = next((c.location_country for c in live if c.location_country), None)
     return {
         "event_type": event_type,
         "event_mode": _vote(c.event_mode for c in typed),
