@@ -179,6 +179,9 @@ def test_set_corrects_fields_and_marks_the_claim_curated(runner, reports: str) -
     (event,) = rows(db, "SELECT e.* FROM events_flat e JOIN claims c ON c.event_id = e.event_id "
                     "WHERE c.id = :c", c=ambush)  # fmt: skip
     assert event["fatalities_high"] == 14
+    since = lambda day: json.loads(cli(runner, db, "edits", "--since", day, "--json").stdout)  # noqa: E731
+    assert len(since("2000-01-01")) == len(listed) and since("2999-01-01") == []
+    assert json.loads(cli(runner, db, "edits", "--by", "nobody", "--json").stdout) == []
     table = cli(runner, db, "edits", "--by", "amina").stdout
     assert "fatalities_best" in table.splitlines()[0] + table  # a table by default
     assert table.splitlines()[0].split()[:3] == ["id", "created", "author"]
