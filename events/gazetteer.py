@@ -320,9 +320,7 @@ def _manual_entries() -> Iterator[Entry]:
 def actor_matcher() -> Matcher:
     """Return the automaton over every actor alias (built once per process)."""
     # Manual aliases first: within one priority, a person's alias wins a shared form.
-    entries = sorted(
-        [*_manual_entries(), *_actor_entries()], key=lambda e: _ACTOR_PRIORITY[e.type]
-    )
+    entries = sorted([*_manual_entries(), *_actor_entries()], key=lambda e: _ACTOR_PRIORITY[e.type])
     return Matcher(entries, "actor")
 
 
