@@ -217,7 +217,9 @@ def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
 
 
 def _stream(src: Connection, stmt: Any) -> Iterator[dict[str, Any]]:
-    for row in src.execute(stmt).mappings():
+    """Rows as dicts, fetched in batches (a server-side cursor on PostgreSQL), not all at once."""
+    result = src.execute(stmt.execution_options(stream_results=True, yield_per=BATCH))
+    for row in result.mappings():
         yield dict(row)
 
 
