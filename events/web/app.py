@@ -91,7 +91,13 @@ def make_datasette(
         files=[],
         metadata=build_metadata(path.name),
         template_dir=str(templates),
-        settings={"sql_time_limit_ms": 5000, "facet_time_limit_ms": 500, **(settings or {})},
+        settings={
+            "sql_time_limit_ms": 5000,
+            "facet_time_limit_ms": 500,
+            # Suggesting facets tries every column of the wide views: seconds per page.
+            "suggest_facets": False,
+            **(settings or {}),
+        },
     )
     ds.remove_database("_memory")
     ds.add_database(_EventsDatabase(ds, str(path), is_mutable=not immutable), name=DB_NAME)

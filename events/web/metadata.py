@@ -47,17 +47,13 @@ TABLE_TEXT: dict[str, tuple[str, str]] = {
     ),
 }
 
-#: Facets shown by default (only the columns a view has are used).
-FACETS = (
-    "country",
-    "event_type",
-    "acled_event_type",
-    "contested",
-    "modality",
-    "source",
-    "claimant",
-    "field",
-)
+#: Facets shown by default. Each costs a pass over the view (about 0.3 s per 100,000
+#: claims on SQLite), so the claims get the five a researcher filters by most.
+FACETS = {
+    "events_flat": ("country", "event_type", "acled_event_type", "contested"),
+    "claims_flat": ("country", "event_type", "modality", "source", "claimant"),
+    "contradictions": ("field",),
+}
 SORT_DESC = {"events_flat": "date_start", "claims_flat": "date_start"}
 #: Internal tables a researcher does not need to see in the list.
 HIDDEN_TABLES = ("alembic_version", "article_bands")
@@ -89,7 +85,8 @@ def _canned_queries(base: str) -> dict[str, dict[str, Any]]:
   e.link_reason as event_link_reason
 from claims_flat c
 join claims cl on cl.id = c.claim_id
-left join events_flat e on e.event_id = c.event_id
+left join (select * from events_flat where event_id = :event_id) e
+  on e.event_id = c.event_id
 where c.event_id = :event_id
 order by c.article_published, c.claim_id""",
         },
@@ -191,7 +188,7 @@ def build_metadata(label: str, *, base: str = f"/{DB_NAME}") -> dict[str, Any]:
             "title": title,
             "description": description,
             "columns": {c: describe_column(view, c) or "" for c in columns},
-            "facets": [f for f in FACETS if f in columns],
+            "facets": [f for f in FACETS.get(view, ()) if f in columns],
         }
         if view in SORT_DESC:
             table["sort_desc"] = SORT_DESC[view]
