@@ -74,7 +74,7 @@ def plot(
     filters = PlotFilters(countries, _date(since), _date(until), types)
     database = open_database(obj["db"], readonly=True)
     try:
-        data = plotting.load(database, filters)
+        data = plotting.load(database, filters, with_actors=kind == "actors")
     finally:
         database.dispose()
     if kind == "timeline":

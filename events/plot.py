@@ -74,7 +74,7 @@ class PlotData:
     filters: PlotFilters = field(default_factory=PlotFilters)
 
 
-def load(database: Database, filters: PlotFilters) -> PlotData:
+def load(database: Database, filters: PlotFilters, *, with_actors: bool = True) -> PlotData:
     """Read the filtered events (events_flat, as export filters it) and their actors."""
     from events.export import Filters, _filter_clauses, _Params
 
@@ -101,15 +101,16 @@ def load(database: Database, filters: PlotFilters) -> PlotData:
             params.values,
         ).all()
         actors: dict[int, list[str]] = defaultdict(list)
-        for event_id, name in conn.execute(
-            text(
-                "SELECT DISTINCT ea.event_id, a.name FROM events_flat v "
-                "JOIN event_actors ea ON ea.event_id = v.event_id "
-                f"JOIN actors a ON a.id = ea.actor_id WHERE {where}"
-            ),
-            params.values,
-        ):
-            actors[int(event_id)].append(str(name))
+        if with_actors:
+            for event_id, name in conn.execute(
+                text(
+                    "SELECT DISTINCT ea.event_id, a.name FROM events_flat v "
+                    "JOIN event_actors ea ON ea.event_id = v.event_id "
+                    f"JOIN actors a ON a.id = ea.actor_id WHERE {where}"
+                ),
+                params.values,
+            ):
+                actors[int(event_id)].append(str(name))
     events = []
     undated = 0
     for event_id, start, label, low, best, high, contested in rows:
@@ -209,28 +210,34 @@ def timeline(data: PlotData, *, by: str | None = None) -> Any:
         counts[label][i] += 1
         figures = [f for f in (f_low, f_best, f_high) if f is not None]
         if figures:
+            # The lowest and highest figure given, whichever columns hold them (a stored
+            # best outside low-high, or a missing bound, still draws a range around it).
             has_toll[i] = True
-            b = f_best if f_best is not None else figures[0]
-            low[i] += f_low if f_low is not None else min(figures)
-            best[i] += b
-            high[i] += f_high if f_high is not None else max(figures)
+            low[i] += min(figures)
+            best[i] += f_best if f_best is not None else min(figures)
+            high[i] += max(figures)
         contested[i] += disputed
 
     fig = _new_figure()
     ax = fig.add_subplot()
-    width = dt.timedelta(days=5 if period == "week" else 22)
+    import matplotlib.dates as mdates
+
+    # Dates as matplotlib's day numbers, converted once (per-bar conversion is slow).
+    starts = [float(mdates.date2num(p)) for p in periods]
+    width = 5.0 if period == "week" else 22.0
     bottom = [0] * len(periods)
     for label in types:
-        ax.bar(periods, counts[label], width=width, bottom=bottom, label=label, align="edge")
+        ax.bar(starts, counts[label], width=width, bottom=bottom, label=label, align="edge")
         bottom = [b + c for b, c in zip(bottom, counts[label], strict=True)]
     ax.set_ylabel(f"events per {period}")
     ax.set_xlabel(f"{period} (start)")
     _date_axis(ax)
+    ax.set_ylim(0, max(bottom) * 1.08 + 0.5)  # the tallest stack, whole
     ax.yaxis.get_major_locator().set_params(integer=True)
 
     toll = fig.axes[0].twinx()
     centre = width / 2
-    xs = [p + centre for p, ok in zip(periods, has_toll, strict=True) if ok]
+    xs = [p + centre for p, ok in zip(starts, has_toll, strict=True) if ok]
     ys = [b for b, ok in zip(best, has_toll, strict=True) if ok]
     down = [b - lo for b, lo, ok in zip(best, low, has_toll, strict=True) if ok]
     up = [hi - b for b, hi, ok in zip(best, high, has_toll, strict=True) if ok]
@@ -242,15 +249,21 @@ def timeline(data: PlotData, *, by: str | None = None) -> Any:
         color="black",
         ecolor="firebrick",
         elinewidth=2.5,
-        capsize=4,
+        capsize=3,
+        markersize=4 if len(periods) > 40 else 6,
         label="fatalities: best (dot), low-high claimed (bar)",
     )
     toll.set_ylabel(f"fatalities per {period} (sum over events)")
-    toll.set_ylim(bottom=0)
+    toll.set_ylim(0, max(high) * 1.08 + 0.5)
     handles, labels = ax.get_legend_handles_labels()
     h2, l2 = toll.get_legend_handles_labels()
-    ax.legend(handles + h2, labels + l2, loc="upper left", bbox_to_anchor=(1.07, 1),
-              fontsize="small", title="event type")  # fmt: skip
+    fig.legend(
+        handles + h2,
+        labels + l2,
+        loc="outside right upper",
+        fontsize="small",
+        title="event type",
+    )
     where = data.filters.countries and ", ".join(data.filters.countries)
     ax.set_title(f"Events per {period} by type{f' ({where})' if where else ''}")
     n_contested = sum(contested)

@@ -136,3 +136,22 @@ def test_plot_without_the_extra_says_how_to_install(
     assert (
         result.stderr.strip() == 'Error: plots need matplotlib: pip install "conflict-events[plot]"'
     )
+
+
+def test_inconsistent_figures_still_draw_a_range() -> None:
+    pytest.importorskip("matplotlib", reason=NEEDS_PLOT)
+    from events import plot
+
+    day = dt.date(2024, 3, 4)
+    data = plot.PlotData(
+        events=[
+            (1, day, "Battles", 10, 40, 20, True),  # best above high
+            (2, day, "Battles", None, 5, None, False),
+            (3, day, "Battles", 7, None, None, False),
+        ],
+        undated=0,
+    )
+    fig = plot.timeline(data)
+    (ranges,) = fig.axes[1].containers[0].lines[2]
+    (segment,) = ranges.get_segments()
+    assert sorted(y for _x, y in segment) == [10 + 5 + 7, 40 + 5 + 7]
