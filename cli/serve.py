@@ -57,6 +57,10 @@ def serve(obj: dict, port: int, host: str, open_browser: bool, live: bool) -> No
         )
     from events.web.app import choose_mode, make_datasette
 
+    # The pages need the program's schema: an older file is refused (in one line, with
+    # the command that upgrades it), as every other command does.
+    dblib.open_database(obj["db"], readonly=True).dispose()
+
     mode = choose_mode(path, live=live)
     ds = make_datasette(path, immutable=mode.immutable)
     port = _free_port(host, port)

@@ -157,6 +157,15 @@ def test_serve_a_missing_file_is_one_line(runner, tmp_path) -> None:
     assert "does not exist" in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
+def test_serve_an_older_schema_says_how_to_upgrade(runner, sqlite_db) -> None:
+    pytest.importorskip("datasette", reason=NEEDS_WEB)
+    assert invoke(runner, "--db", sqlite_db, "db", "downgrade", "--yes", "--", "-1").exit_code == 0
+    result = invoke(runner, "--db", sqlite_db, "serve")
+    assert result.exit_code == 1
+    assert "run `events db upgrade`" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
 def test_serve_a_busy_port_is_one_line(runner, contested_db) -> None:
     pytest.importorskip("datasette", reason=NEEDS_WEB)
     with socket.socket() as busy:
