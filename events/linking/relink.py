@@ -35,6 +35,7 @@ from sqlalchemy import Table, and_, bindparam, delete, insert, or_, select, upda
 from sqlalchemy.orm import Session
 
 from events import EXTRACTOR_VERSION
+from events.dates import shift
 from events.linking.incremental import update_reasons
 from events.linking.resolve import (
     Edge,
@@ -112,9 +113,9 @@ def graph_edges(claims: Sequence[LinkFacts]) -> list[Edge]:
         edges.extend(article_edges(by_article[article]))
     for key in sorted(blocks):
         block = sorted(blocks[key], key=lambda c: (c.date_start, c.id))
-        window = dt.timedelta(days=max(c.family.window_days for c in block))
+        window = max(c.family.window_days for c in block)
         for i, x in enumerate(block):
-            reach = cast(dt.date, x.end) + window
+            reach = shift(cast(dt.date, x.end), window)
             for y in block[i + 1 :]:
                 if cast(dt.date, y.date_start) > reach:
                     break

@@ -57,6 +57,7 @@ from typing import Any, cast
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from events.dates import shift
 from events.linking.summary import Family, family_of
 from events.models import Article, Claim, Location
 from events.seeds import read_tsv
@@ -245,8 +246,8 @@ def date_relation(a: LinkFacts, b: LinkFacts, window: int) -> tuple[str, str]:
     if a.dated and b.dated:
         if a.date_start == b.date_start and a_end == b_end:
             return "same", f"same date ({a.date_start})"
-        slack = dt.timedelta(days=window)
-        if a.date_start <= b_end + slack and b.date_start <= a_end + slack:
+        # shift() stays inside the calendar (9999-12-31 plus a day is itself).
+        if a.date_start <= shift(b_end, window) and b.date_start <= shift(a_end, window):
             return "overlap", f"dates {a.date_start} and {b.date_start} within {window} day(s)"
         return "apart", f"different dates ({a.date_start}, {b.date_start})"
     if a.date_start <= b_end and b.date_start <= a_end:
