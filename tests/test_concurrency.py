@@ -60,31 +60,32 @@ def write_corpus(folder: Path, n: int) -> list[Path]:
 
 TOWNS = ["Gao", "Kidal", "Mopti", "Menaka", "Timbuktu", "Segou"]
 WORDINGS = [
-    "A bomb exploded at the market in {town} on {day} March 2023, killing {toll} people, "
+    "A bomb exploded at the market in {town} on {day} {month} 2023, killing {toll} people, "
     "officials said.",
-    "Gunmen attacked civilians in {town} on {day} March 2023; {toll} were killed, according to "
+    "Gunmen attacked civilians in {town} on {day} {month} 2023; {toll} were killed, according to "
     "a monitoring group.",
-    "At least {toll} people died when militants struck {town} on {day} March 2023, residents "
+    "At least {toll} people died when militants struck {town} on {day} {month} 2023, residents "
     "told our correspondent.",
 ]
 
 
-def write_incidents(folder: Path, n: int) -> list[Path]:
-    """Write ``n`` reports about a few incidents, each told by several outlets (our own text).
+def write_incidents(folder: Path, incidents: int, per_incident: int) -> list[list[Path]]:
+    """Write reports of a few incidents, ``per_incident`` outlets each (our own text).
 
-    Report i tells of incident i // 3 (a town, a day) in one of three wordings with its
-    own toll; some towns are hit twice, on days far apart (two incidents, not one).
+    Returns the reports by outlet: ``out[k][j]`` is outlet k's report of incident j (a
+    town, a day; its own wording and toll). Towns are hit again days or weeks apart.
     """
     folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for i in range(n):
-        incident = i // 3
-        town, day = TOWNS[incident % len(TOWNS)], 2 + 9 * (incident // len(TOWNS)) + incident
-        body = WORDINGS[i % 3].format(town=town, day=day, toll=3 + i)
-        path = folder / f"incident-{i:03d}.txt"
-        path.write_text(f"Attack in {town}\n\n{body}\n\nReport {i} of the day.", encoding="utf-8")
-        paths.append(path)
-    return paths
+    out: list[list[Path]] = [[] for _ in range(per_incident)]
+    for j in range(incidents):
+        town, day, month = TOWNS[j % len(TOWNS)], 1 + (5 * j) % 27, MONTHS[j // 12]
+        for k in range(per_incident):
+            body = WORDINGS[k % 3].format(town=town, day=day, month=month, toll=3 + k + j)
+            path = folder / f"incident-{j:02d}-{k}.txt"
+            path.write_text(f"Attack in {town}\n\n{body}\n\nOutlet {k}, report {j}.",
+                            encoding="utf-8")  # fmt: skip
+            out[k].append(path)
+    return out
 
 
 def grouping(db: str) -> set[frozenset[tuple[object, ...]]]:
@@ -216,20 +217,24 @@ def test_workers_give_the_same_result_as_one_process(sqlite_db: str, tmp_path: P
 def test_concurrent_ingests_group_claims_as_one_process_and_relink_do(
     db: str, engine_name: str, tmp_path: Path, sqlite_template: Path
 ) -> None:
-    paths = write_incidents(tmp_path / "in", 36)
-    reference = str(tmp_path / "one.db")
     import shutil
 
+    n_proc = 2 if engine_name == "sqlite" else 4
+    outlets = write_incidents(tmp_path / "in", 24, 2)
+    paths = sorted(p for reports in outlets for p in reports)
+    reference = str(tmp_path / "one.db")
     shutil.copy(sqlite_template, reference)
     one = ingest_process(reference, *paths)
     _, err = one.communicate(timeout=300)
     assert one.returncode == 0, err
     expected = grouping(reference)
-    assert len(expected) == len(paths) // 3  # the three reports of an incident: one event
+    assert len(expected) == 24  # the two reports of one incident share its event
 
-    n_proc = 2 if engine_name == "sqlite" else 4
-    shares = [paths[k::n_proc] + paths[(k + 1) % n_proc :: n_proc] for k in range(n_proc)]
-    shares = [share if k % 2 == 0 else share[::-1] for k, share in enumerate(shares)]
+    # Two outlets' reports of each incident, stored in the same order by different
+    # processes: the two reports of an incident are stored at the same moment, and
+    # neither sees the other unless linking is serialised (every file is fed twice
+    # with four processes).
+    shares = [outlets[k % 2] for k in range(n_proc)]
     procs = [ingest_process(db, *share) for share in shares]
     for proc in procs:
         _, err = proc.communicate(timeout=300)
