@@ -284,7 +284,7 @@ def _insert(dst: Connection, table: Table, rows: Iterable[dict[str, Any]]) -> in
     """
     columns = list(table.columns)
     names = [c.name for c in columns]
-    converters = [c.type.bind_processor(dst.dialect) for c in columns]
+    converters = [c.type.dialect_impl(dst.dialect).bind_processor(dst.dialect) for c in columns]
     quoted = ", ".join(dst.dialect.identifier_preparer.quote(n) for n in names)
     sql = (
         f"INSERT INTO {dst.dialect.identifier_preparer.quote(table.name)} ({quoted}) "
@@ -297,7 +297,7 @@ def _insert(dst: Connection, table: Table, rows: Iterable[dict[str, Any]]) -> in
         for row in rows:
             batch.append(
                 tuple(
-                    convert(row[n]) if convert is not None and row[n] is not None else row[n]
+                    convert(row[n]) if convert is not None else row[n]
                     for n, convert in zip(names, converters, strict=True)
                 )
             )
