@@ -29,6 +29,22 @@ DATABASE_DESCRIPTION = (
     "the events whose sources disagree, with each rival figure and who gives it."
 )
 
+
+def _database_html(base: str) -> str:
+    """The database page's introduction, with links to where a researcher starts."""
+    return (
+        "<p>Claimed conflict events read from news articles. Start with "
+        f'<a href="{base}/events_flat">events_flat</a> (one row per event, with facets and a '
+        f'map) or <a href="{base}/claims_flat">claims_flat</a> (one row per claim: its '
+        "evidence sentence, who says so, how firmly). Click any event_id for the event page: "
+        "its claims side by side. "
+        f'<a href="{base}/contested_events">Contested events</a> lists the events whose '
+        "sources disagree, each rival figure with who gives it (from "
+        f'<a href="{base}/contradictions">contradictions</a>); '
+        f'<a href="{base}/map">the map</a> shows the events with coordinates.</p>'
+    )
+
+
 TABLE_TEXT: dict[str, tuple[str, str]] = {
     "events_flat": (
         "Events",
@@ -205,6 +221,7 @@ def build_metadata(label: str, *, base: str = f"/{DB_NAME}") -> dict[str, Any]:
             DB_NAME: {
                 "title": f"Claimed conflict events ({label})",
                 "description": DATABASE_DESCRIPTION,
+                "description_html": _database_html(base),
                 "tables": tables,
                 "queries": _canned_queries(base),
             }
