@@ -144,6 +144,7 @@ def test_serve_without_the_extra_says_how_to_install(runner, sqlite_db, monkeypa
 
 @pytest.mark.skipif(not PG_URL, reason=PG_SKIP)
 def test_serve_a_postgresql_url_points_to_snapshot(runner) -> None:
+    pytest.importorskip("datasette", reason=NEEDS_WEB)
     result = invoke(runner, "--db", PG_URL or "", "serve")
     assert result.exit_code == 1
     assert "events snapshot OUT.db" in result.stderr
