@@ -90,6 +90,19 @@ def fill(database, texts: list[str], first_id: int, pool: ProcessPoolExecutor) -
         with database.session() as session, session.begin():
             session.execute(insert(Article), articles)
             session.execute(insert(ArticleBand), bands)
+    _analyze(database)
+
+
+def _analyze(database) -> None:  # type: ignore[no-untyped-def]
+    """Update the planner's statistics (and PostgreSQL's visibility map) as autovacuum would."""
+    from sqlalchemy import text
+
+    engine = database.engine
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("VACUUM ANALYZE article_bands, articles"))
+        else:
+            conn.execute(text("ANALYZE"))
 
 
 def probe(database, texts: list[str], copied: int) -> dict[str, float]:  # type: ignore[no-untyped-def]
