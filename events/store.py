@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from events import EXTRACTOR_VERSION
 from events.catalog import dedupe, insert_ignore, normalize_alias
+from events.linking.copies import mark_copy
 from events.linking.incremental import link_article
 from events.models import (
     Actor,
@@ -138,6 +139,7 @@ def store_document(session: Session, doc: Document, digest: str | None = None) -
             "extractor_version": EXTRACTOR_VERSION,
         },
     ).scalar_one()
+    mark_copy(session, article_id, doc.body)  # a syndicated copy links to its original
     new, linked, claims = store_claims(session, article_id, doc)
     return Stored(article_id, claims, new, linked)
 
