@@ -53,6 +53,41 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "events.cli.show:show",
         "Print an article's cleaned text with each claim's evidence marked.",
     ),
+    "relink": ("events.cli.link:relink", "Recompute the grouping of claims into events."),
+    "merge": (
+        "events.cli.curate:merge_command",
+        "Merge events: every claim goes to the lowest event id, pinned there.",
+    ),
+    "split": (
+        "events.cli.curate:split_command",
+        "Move claims to a new event of their own (pinned there).",
+    ),
+    "set": (
+        "events.cli.curate:set_command",
+        "Correct fields of a claim; the claim is then marked curated.",
+    ),
+    "reject": (
+        "events.cli.curate:reject_command",
+        "Reject a claim as a false positive: hidden from the views, kept in the database.",
+    ),
+    "edits": (
+        "events.cli.curate:edits_command",
+        "List the audit trail of curation: who changed what, when, from what to what.",
+    ),
+    "reextract": (
+        "events.cli.curate:reextract_command",
+        "Run the current pipeline again on stored articles, keeping curated decisions.",
+    ),
+    "actors": (
+        "events.cli.curate:actors_group",
+        "List and search actors and their aliases, or add an alias.",
+    ),
+    "serve": ("events.cli.serve:serve", "Browse the SQLite database in Datasette, read-only."),
+    "snapshot": (
+        "events.cli.serve:snapshot",
+        "Write a SQLite copy of the database (PostgreSQL or SQLite) to OUT.",
+    ),
+    "plot": ("events.cli.plot:plot", "Draw the events as a picture (.png, .svg or .pdf)."),
 }
 
 

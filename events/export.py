@@ -356,6 +356,14 @@ def build_manifest(
         versions = sorted(
             conn.execute(text("SELECT DISTINCT extractor_version FROM claims")).scalars()
         )
+        # Curation (issue 10): corrected claims are in the file, rejected ones are not.
+        curated, rejected, edits = conn.execute(
+            text(
+                "SELECT (SELECT count(*) FROM claims WHERE status = 'curated'),"
+                " (SELECT count(*) FROM claims WHERE status = 'rejected'),"
+                " (SELECT count(*) FROM edits)"
+            )
+        ).one()
     return {
         "file": path.name,
         "sha256": digest.hexdigest(),
@@ -372,6 +380,11 @@ def build_manifest(
             "revision": current_revision(database.engine, database.url),
         },
         "extractor_versions_in_database": versions,
+        "curation_in_database": {
+            "curated_claims": curated,
+            "rejected_claims_hidden": rejected,
+            "edits": edits,
+        },
         "program": {
             "name": "conflict-events",
             "version": __version__,

@@ -34,6 +34,7 @@ NATIVE_NUMERIC = frozenset({
     "latitude", "longitude", "fatalities_low", "fatalities_best", "fatalities_high",
     "confidence", "negated", "num_claims", "num_articles", "num_sources",
     "actor1_id", "actor2_id", "location_id", "geonames_id", "is_main",
+    "curated", "copy_of", "num_reports", "contested",
 })  # fmt: skip
 
 # Native columns whose values come from a closed vocabulary (CHECK constraints, ISO
@@ -44,7 +45,8 @@ NATIVE_CONTROLLED = frozenset({
     "cameo_root", "date_start", "date_end", "date_precision", "actor1_country",
     "actor1_sector", "actor2_country", "actor2_sector", "country", "geo_precision",
     "claimant_country", "modality", "rule", "extractor_version", "claim_date",
-    "article_published", "first_reported", "status",
+    "article_published", "first_reported", "status", "date_first", "date_last",
+    "contested_fields",
 })  # fmt: skip
 
 

@@ -94,11 +94,36 @@ def _actor_entries() -> Iterator[Entry]:
             yield Entry("agent", a.sector, a.label, word, None, a.kind, a.sector, label=a.label)
 
 
+#: Aliases a person added with ``events actors alias`` (actor_aliases of kind
+#: 'manual'): (alias, key, name, country, kind, sector). Ingest and reextract read
+#: them from the database before extracting (events.curate.load_manual_aliases).
+_MANUAL: tuple[tuple[str, str, str, str | None, str, str | None], ...] = ()
+
+
+def use_manual_aliases(rows: Iterable[tuple[str, str, str, str | None, str, str | None]]) -> None:
+    """Match these manual aliases too (the automaton is rebuilt when they change)."""
+    global _MANUAL
+    given = tuple(rows)
+    if given != _MANUAL:
+        _MANUAL = given
+        actor_matcher.cache_clear()
+
+
+def _manual_entries() -> Iterator[Entry]:
+    codes = country_by_code()
+    for alias, key, name, country, kind, sector in _MANUAL:
+        if key in codes:  # a state: matched like its own name
+            yield Entry("country", key, codes[key].name, alias, key, "state")
+        else:
+            yield Entry("named", key, name, alias, country, kind, sector)
+
+
 @also_clear
 @functools.cache
 def actor_matcher() -> Matcher:
     """Return the automaton over every actor alias (built once per process)."""
-    entries = sorted(_actor_entries(), key=lambda e: _ACTOR_PRIORITY[e.type])
+    # Manual aliases first: within one priority, a person's alias wins a shared form.
+    entries = sorted([*_manual_entries(), *_actor_entries()], key=lambda e: _ACTOR_PRIORITY[e.type])
     return Matcher(entries, "actor")
 
 

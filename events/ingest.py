@@ -235,6 +235,9 @@ def ingest(
     alone writes. Pass ``summary`` to keep the counts of an interrupted run.
     """
     summary = summary if summary is not None else Summary()
+    from events.curate import load_manual_aliases
+
+    load_manual_aliases(database)  # `events actors alias` names (before workers fork)
 
     def record(outcome: Outcome) -> None:
         if outcome.status == "stored":

@@ -12,6 +12,7 @@ from typing import Annotated
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     Date,
     DateTime,
@@ -51,6 +52,8 @@ MODALITIES = ("asserted", "alleged", "denied", "predicted", "conditional")
 SECTIONS = ("title", "body", "caption", "comment")
 ROLES = ("source", "target", "assoc")
 EVENT_STATUSES = ("auto", "curated", "rejected")
+CLAIM_STATUSES = ("auto", "curated", "rejected")
+EDIT_STATUSES = ("applied", "stale")
 
 
 #: Expression indexes on PostgreSQL only (migration 0002), which the models do
@@ -122,10 +125,31 @@ class Article(Base):
     warnings: Mapped[list[str] | None] = mapped_column(JSON)
     extractor_version: Mapped[str] = mapped_column(String(64))
     ingested: Mapped[created_at]
+    # Migration 0006: a syndicated copy (the same wire story republished, trimmed or
+    # retitled) points at the article it copies; its MinHash signature (hex) finds it.
+    # (No ON DELETE clause: SQLite cannot add one that its reflection reads back.)
+    copy_of_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"), index=True)
+    minhash: Mapped[str | None] = mapped_column(Text)
 
     source: Mapped[Source | None] = relationship()
     claims: Mapped[list[Claim]] = relationship(
         back_populates="article", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class ArticleBand(Base):
+    """One locality-sensitive band of an article's MinHash signature (0006).
+
+    Articles sharing a (band, bucket) are candidate near-duplicates; the index on
+    (band, bucket) keeps the look-up for a new article cheap however many are stored.
+    """
+
+    __tablename__ = "article_bands"
+
+    band: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    bucket: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, index=True
     )
 
 
@@ -235,6 +259,8 @@ class Event(_Coded, Base):
         CheckConstraint(_in("status", EVENT_STATUSES), name="status"),
         # Country (through the location) and period: migration 0002.
         Index("ix_events_location_date", "location_id", "date_start"),
+        # Candidate blocking for event resolution (0006).
+        Index("ix_events_block", "type_family", "country", "date_start"),
     )
 
     id: Mapped[intpk]
@@ -242,6 +268,21 @@ class Event(_Coded, Base):
     link_reason: Mapped[str | None] = mapped_column(Text)  # why these claims are one event
     extractor_version: Mapped[str] = mapped_column(String(64))
     created: Mapped[created_at]
+    # Migration 0006: the blocking key of event resolution (type family, country) and
+    # the summary of the event's claims, kept by the store (events.linking.summary) so
+    # that events_flat reads columns instead of aggregating claims on every query.
+    type_family: Mapped[str | None] = mapped_column(String(16))
+    country: Mapped[country_code]
+    num_claims: Mapped[int] = mapped_column(default=0, server_default="0")
+    num_articles: Mapped[int] = mapped_column(default=0, server_default="0")
+    num_sources: Mapped[int] = mapped_column(default=0, server_default="0")
+    num_reports: Mapped[int] = mapped_column(default=0, server_default="0")  # independent
+    first_reported: Mapped[dt.date | None] = mapped_column(Date)
+    date_first: Mapped[dt.date | None] = mapped_column(Date)  # the claims' date range
+    date_last: Mapped[dt.date | None] = mapped_column(Date)
+    places: Mapped[str | None] = mapped_column(Text)  # the claims' distinct places, '; '
+    contested: Mapped[bool] = mapped_column(default=False, server_default=false())
+    contested_fields: Mapped[str | None]  # e.g. 'fatalities; modality'
 
     claims: Mapped[list[Claim]] = relationship(back_populates="event")
 
@@ -269,6 +310,7 @@ class Claim(_Coded, Base):
         CheckConstraint(_in("date_precision", DATE_PRECISIONS), name="date_precision"),
         CheckConstraint(_in("modality", MODALITIES), name="modality"),
         CheckConstraint(_in("section", SECTIONS), name="section"),
+        CheckConstraint(_in("status", CLAIM_STATUSES), name="status"),
         Index("ix_claims_article_sentence", "article_id", "sentence_index"),
         # Country (through the location) and period: migration 0002.
         Index("ix_claims_location_date", "location_id", "date_start"),
@@ -303,6 +345,11 @@ class Claim(_Coded, Base):
     negated: Mapped[bool] = mapped_column(default=False)
     # The report's main event: exactly one claim per article (0005).
     is_main: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Migration 0006: curation. 'curated' when a person changed a field, 'rejected'
+    # when a person called it a false positive (kept, hidden from the views);
+    # event_pinned when a person chose its event (merge, split): relink keeps it.
+    status: Mapped[str] = mapped_column(String(16), default="auto", server_default="auto")
+    event_pinned: Mapped[bool] = mapped_column(default=False, server_default=false())
     confidence: Mapped[float] = mapped_column(Float, index=True)
     rule: Mapped[str | None] = mapped_column(String(128))
     extractor_version: Mapped[str] = mapped_column(String(64))
@@ -326,6 +373,27 @@ class ClaimActor(Base):
     char_end: Mapped[int | None]
 
 
+class ClaimLink(Base):
+    """Why a claim is in its event: the claim it matched, the rule, the score (0006).
+
+    The first claim of an event has no row. Rows are rewritten by linking and
+    ``events relink``; a person's merge or split writes rule 'curated'.
+    """
+
+    __tablename__ = "claim_links"
+
+    claim_id: Mapped[int] = mapped_column(
+        ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    other_claim_id: Mapped[int | None] = mapped_column(
+        ForeignKey("claims.id", ondelete="SET NULL"), index=True
+    )
+    rule: Mapped[str] = mapped_column(String(64))
+    score: Mapped[float | None]
+    evidence: Mapped[str | None] = mapped_column(Text)  # what was compared, readable
+    created: Mapped[created_at]
+
+
 class Edit(Base):
     """Audit trail of manual curation (merges, aliases, field corrections)."""
 
@@ -341,3 +409,9 @@ class Edit(Base):
     author: Mapped[str | None]
     note: Mapped[str | None] = mapped_column(Text)
     created: Mapped[created_at]
+    # Migration 0006: where a claim edit applies, so that re-extraction can find the
+    # claim again (the article and the evidence span 'sentence_start:end:trigger_start'),
+    # and whether it still applied after the last re-extraction.
+    article_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    claim_span: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="applied", server_default="applied")

@@ -8,7 +8,6 @@ never create duplicates.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
 import unicodedata
@@ -16,11 +15,9 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import (
-    Date,
     Integer,
     String,
     Table,
-    and_,
     bindparam,
     func,
     insert,
@@ -32,7 +29,8 @@ from sqlalchemy.orm import Session
 
 from events import EXTRACTOR_VERSION
 from events.catalog import dedupe, insert_ignore, normalize_alias
-from events.dates import shift
+from events.linking.copies import mark_copy
+from events.linking.incremental import link_article
 from events.models import (
     Actor,
     ActorAlias,
@@ -40,7 +38,6 @@ from events.models import (
     Claim,
     ClaimActor,
     Event,
-    EventActor,
     Location,
     Source,
 )
@@ -70,26 +67,6 @@ _FILL_PLACE = (
         geonames_id=func.coalesce(_LOCATIONS.c.geonames_id, bindparam("new_gid", type_=Integer)),
     )
 )
-# One compiled statement for every event look-up (see _stored_match).
-_EVENT_MATCH = (
-    select(Event.id, Event.fatalities_low, Event.fatalities_best, Event.fatalities_high)
-    .where(
-        Event.event_type == bindparam("type"),
-        Event.status != "rejected",
-        Event.location_id.is_not_distinct_from(bindparam("loc", type_=Integer)),
-        Event.date_start.is_not(None),
-        Event.date_start <= bindparam("hi", type_=Date),
-        Event.date_end >= bindparam("lo", type_=Date),
-        or_(
-            and_(Event.actor1_id.is_not_distinct_from(bindparam("a1", type_=Integer)),
-                 Event.actor2_id.is_not_distinct_from(bindparam("a2", type_=Integer))),
-            and_(Event.actor1_id.is_not_distinct_from(bindparam("a2", type_=Integer)),
-                 Event.actor2_id.is_not_distinct_from(bindparam("a1", type_=Integer))),
-        ),
-    )
-    .order_by(Event.id)
-    .limit(1)
-)  # fmt: skip
 
 
 def content_hash(text: str) -> str:
@@ -162,13 +139,22 @@ def store_document(session: Session, doc: Document, digest: str | None = None) -
             "extractor_version": EXTRACTOR_VERSION,
         },
     ).scalar_one()
-    if not doc.claims:
-        return Stored(article_id, 0, 0, 0)
+    mark_copy(session, article_id, doc.body)  # a syndicated copy links to its original
+    new, linked, claims = store_claims(session, article_id, doc)
+    return Stored(article_id, claims, new, linked)
 
+
+def store_claims(session: Session, article_id: int, doc: Document) -> tuple[int, int, int]:
+    """Insert the claims of ``doc`` for the stored article ``article_id`` and link them.
+
+    Used by ingest (a new article) and by re-extraction (a stored article whose old
+    claims were removed). Returns (new events, claims linked to events, claims).
+    """
+    if not doc.claims:
+        return 0, 0, 0
     actor_ids = _actor_ids(session, _all_actor_mentions(doc))
     place_ids = _location_ids(session, [c.place for c in doc.claims if c.place])
     rows = [_claim_row(claim, article_id, actor_ids, place_ids) for claim in doc.claims]
-    new, linked = _assign_events(session, rows, doc.claims, actor_ids)
     claim_ids = (
         session.execute(insert(_CLAIMS).returning(_CLAIMS.c.id, sort_by_parameter_order=True), rows)
         .scalars()
@@ -181,7 +167,8 @@ def store_document(session: Session, doc: Document, digest: str | None = None) -
     ]
     if links:
         session.execute(insert(cast(Table, ClaimActor.__table__)), links)
-    return Stored(article_id, len(rows), new, linked)
+    new, linked = link_article(session, claim_ids)
+    return new, linked, len(rows)
 
 
 def _source_id(session: Session, name: str) -> int:
@@ -355,150 +342,3 @@ def _claim_actor_rows(claim_id: int, claim: ClaimData, ids: dict[str, int]) -> l
              "char_end": filler.actor.end}
         )  # fmt: skip
     return rows
-
-
-#: Two claims' date intervals "overlap" if they are this close; day-precision
-#: reports of one attack often differ by a day (time zones, overnight events).
-LINK_DATE_SLACK = dt.timedelta(days=1)
-
-
-def _link_window(row: dict[str, Any]) -> tuple[dt.date, dt.date]:
-    """Return the dates a claim's event may overlap, held inside the calendar (years 1-9999)."""
-    days = LINK_DATE_SLACK.days
-    return shift(row["date_start"], -days), shift(row["date_end"] or row["date_start"], days)
-
-
-def _linkable(row: dict[str, Any]) -> bool:
-    return (
-        row["modality"] != "denied" and not row["negated"]
-        and row["date_start"] is not None and row["date_precision"] in ("day", "week")
-    )  # fmt: skip
-
-
-def _matches(event: dict[str, Any], row: dict[str, Any]) -> bool:
-    """Tell whether a claim describes the same happening as an event (see _assign_events)."""
-    lo, hi = _link_window(row)
-    pair = {event["actor1_id"], event["actor2_id"]}
-    return (
-        event["event_type"] == row["event_type"]
-        and event["location_id"] == row["location_id"]
-        and event["date_start"] is not None
-        and event["date_start"] <= hi
-        and event["date_end"] >= lo
-        and pair == {row["actor1_id"], row["actor2_id"]}
-    )
-
-
-def _assign_events(
-    session: Session, rows: list[dict[str, Any]], claims: list[ClaimData], actor_ids: dict[str, int]
-) -> tuple[int, int]:
-    """Set each claim row's event_id: a matching stored event, or a new one.
-
-    Claims link when they share type, actors (in either order) and place and
-    their day-or-week dates overlap (within LINK_DATE_SLACK). Denied claims and
-    claims without such a date get an event of their own (denied: none). The
-    reason is stored on the event. Returns (new events, claims linked).
-    """
-    planned: list[dict[str, Any]] = []  # new events of this article, in claim order
-    owners: list[int | None] = []  # index into planned, or None (linked/denied)
-    new = linked = 0
-    for row in rows:
-        owners.append(None)
-        if row["modality"] == "denied" or row["negated"]:
-            continue
-        if _linkable(row):
-            match = next((e for e in planned if e["date_start"] and _matches(e, row)), None)
-            if match is not None:
-                owners[-1] = planned.index(match)
-                _reconcile(match, row)
-                linked += 1
-                continue
-            stored = _stored_match(session, row)
-            if stored is not None:
-                row["event_id"] = stored
-                linked += 1
-                continue
-        planned.append(_event_row(row))
-        owners[-1] = len(planned) - 1
-        new += 1
-    if planned:
-        ids = (
-            session.execute(
-                insert(_EVENTS).returning(_EVENTS.c.id, sort_by_parameter_order=True), planned
-            )
-            .scalars()
-            .all()
-        )
-        members: list[dict[str, Any]] = []
-        done: set[tuple[int, int, str]] = set()
-        for row, claim, owner in zip(rows, claims, owners, strict=True):
-            if owner is None:
-                continue
-            row["event_id"] = ids[owner]
-            for role in ("source", "target", "assoc"):
-                for pos, mention in enumerate(claim.actors(role)):  # type: ignore[arg-type]
-                    actor_id = actor_ids.get(mention.key)
-                    if actor_id is not None and (ids[owner], actor_id, role) not in done:
-                        done.add((ids[owner], actor_id, role))
-                        members.append({"event_id": ids[owner], "actor_id": actor_id,
-                                        "role": role, "position": pos})  # fmt: skip
-        if members:
-            session.execute(insert(cast(Table, EventActor.__table__)), members)
-    return new, linked
-
-
-def _event_row(row: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "event_type": row["event_type"],
-        "event_mode": row["event_mode"],
-        "date_start": row["date_start"],
-        "date_end": row["date_end"] or row["date_start"],
-        "date_precision": row["date_precision"],
-        "actor1_id": row["actor1_id"],
-        "actor2_id": row["actor2_id"],
-        "location_id": row["location_id"],
-        "fatalities_low": row["fatalities_low"],
-        "fatalities_best": row["fatalities_best"],
-        "fatalities_high": row["fatalities_high"],
-        "status": "auto",
-        "link_reason": "first claim",
-        "extractor_version": EXTRACTOR_VERSION,
-    }
-
-
-def _stored_match(session: Session, row: dict[str, Any]) -> int | None:
-    """Find a stored event for the claim; reconcile its fatalities; return its id."""
-    lo, hi = _link_window(row)
-    event = session.execute(
-        _EVENT_MATCH,
-        {
-            "type": row["event_type"],
-            "loc": row["location_id"],
-            "lo": lo,
-            "hi": hi,
-            "a1": row["actor1_id"],
-            "a2": row["actor2_id"],
-        },
-    ).first()
-    if event is None:
-        return None
-    values: dict[str, Any] = {
-        "fatalities_low": event.fatalities_low, "fatalities_best": event.fatalities_best,
-        "fatalities_high": event.fatalities_high, "link_reason": None,
-    }  # fmt: skip
-    _reconcile(values, row)
-    session.execute(update(_EVENTS).where(_EVENTS.c.id == event.id).values(**values))
-    return int(event.id)
-
-
-def _reconcile(event: dict[str, Any], row: dict[str, Any]) -> None:
-    """Keep the most conservative figures across linked claims (ACLED's rule)."""
-
-    def pick(a: int | None, b: int | None, choose: Any) -> int | None:
-        present = [v for v in (a, b) if v is not None]
-        return choose(present) if present else None
-
-    event["fatalities_low"] = pick(event["fatalities_low"], row["fatalities_low"], min)
-    event["fatalities_best"] = pick(event["fatalities_best"], row["fatalities_best"], min)
-    event["fatalities_high"] = pick(event["fatalities_high"], row["fatalities_high"], max)
-    event["link_reason"] = "same type, actors, place and overlapping dates"

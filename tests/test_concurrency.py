@@ -58,6 +58,59 @@ def write_corpus(folder: Path, n: int) -> list[Path]:
     return paths
 
 
+TOWNS = ["Gao", "Kidal", "Mopti", "Menaka", "Timbuktu", "Segou"]
+WORDINGS = [
+    "A bomb exploded at the market in {town} on {day} {month} 2023, killing {toll} people, "
+    "officials said.",
+    "Gunmen attacked civilians in {town} on {day} {month} 2023; {toll} were killed, according to "
+    "a monitoring group.",
+    "At least {toll} people died when militants struck {town} on {day} {month} 2023, residents "
+    "told our correspondent.",
+]
+
+
+def write_incidents(folder: Path, incidents: int, per_incident: int) -> list[list[Path]]:
+    """Write reports of a few incidents, ``per_incident`` outlets each (our own text).
+
+    Returns the reports by outlet: ``out[k][j]`` is outlet k's report of incident j (a
+    town, a day; its own wording and toll). Towns are hit again days or weeks apart.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    out: list[list[Path]] = [[] for _ in range(per_incident)]
+    for j in range(incidents):
+        town, day, month = TOWNS[j % len(TOWNS)], 1 + (5 * j) % 27, MONTHS[j // 12]
+        for k in range(per_incident):
+            body = WORDINGS[k % 3].format(town=town, day=day, month=month, toll=3 + k + j)
+            path = folder / f"incident-{j:02d}-{k}.txt"
+            path.write_text(f"Attack in {town}\n\n{body}\n\nOutlet {k}, report {j}.",
+                            encoding="utf-8")  # fmt: skip
+            out[k].append(path)
+    return out
+
+
+def grouping(db: str) -> set[frozenset[tuple[object, ...]]]:
+    """The claims of each event (and each claim without one), named by article and span."""
+    from sqlalchemy import text
+
+    from events import db as dblib
+
+    engine = dblib.make_engine(dblib.resolve_url(db))
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text(
+                "SELECT c.event_id, a.content_hash, c.char_start, c.trigger_start, c.id "
+                "FROM claims c JOIN articles a ON a.id = c.article_id"
+            )).all()  # fmt: skip
+    finally:
+        engine.dispose()
+    groups: dict[object, set[tuple[object, ...]]] = {}
+    for event, digest, start, trigger, claim in rows:
+        groups.setdefault(event if event is not None else ("alone", claim), set()).add(
+            (digest, start, trigger)
+        )
+    return {frozenset(g) for g in groups.values()}
+
+
 def expected_claims(paths: list[Path]) -> dict[str, int]:
     """Claims per article (by content hash) from an in-process, uninterrupted extraction."""
     out = {}
@@ -160,3 +213,37 @@ def test_workers_give_the_same_result_as_one_process(sqlite_db: str, tmp_path: P
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
     assert stored_claims(sqlite_db) == expected_claims(paths)
+
+
+@pytest.mark.slow
+def test_concurrent_ingests_group_claims_as_one_process_and_relink_do(
+    db: str, engine_name: str, tmp_path: Path, sqlite_template: Path
+) -> None:
+    import shutil
+
+    n_proc = 2 if engine_name == "sqlite" else 4
+    outlets = write_incidents(tmp_path / "in", 24, 2)
+    paths = sorted(p for reports in outlets for p in reports)
+    reference = str(tmp_path / "one.db")
+    shutil.copy(sqlite_template, reference)
+    one = ingest_process(reference, *paths)
+    _, err = one.communicate(timeout=300)
+    assert one.returncode == 0, err
+    expected = grouping(reference)
+    assert len(expected) == 24  # the two reports of one incident share its event
+
+    # Two outlets' reports of each incident, stored in the same order by different
+    # processes: the two reports of an incident are stored at the same moment, and
+    # neither sees the other unless linking is serialised (every file is fed twice
+    # with four processes).
+    shares = [outlets[k % 2] for k in range(n_proc)]
+    procs = [ingest_process(db, *share) for share in shares]
+    for proc in procs:
+        _, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+        assert "0 failed" in err
+    assert grouping(db) == expected
+    relink = subprocess.run([sys.executable, "-m", "events", "--db", db, "relink"],
+                            capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert relink.returncode == 0, relink.stderr
+    assert grouping(db) == expected

@@ -14,6 +14,7 @@ from sqlalchemy import insert, select
 
 from events import db as dblib
 from events.export import profile_columns
+from events.linking.summary import refresh_events
 from events.models import Actor, Article, Claim, ClaimActor, Event, Location, Source
 from tests.conftest import SHARED_DATA, invoke, scalar
 
@@ -82,6 +83,8 @@ def _fill(db_arg: str) -> None:
                 if n == 1:
                     s.execute(insert(ClaimActor).values(claim_id=claim, actor_id=ids["ARM"],
                                                         role="assoc", position=0))  # fmt: skip
+            # What the store does after every ingest: the events' summaries follow their claims.
+            refresh_events(s, s.execute(select(Event.id)).scalars().all())
     finally:
         database.dispose()
 

@@ -352,8 +352,10 @@ def test_ucdp_export_carries_adm_2_country_id_region_and_where_prec(
 def test_native_export_has_the_new_columns_at_the_end(runner, places_db) -> None:  # type: ignore[no-untyped-def]
     result = invoke(runner, "--db", places_db, "export", "-", "--csv")
     header = next(csv.reader(io.StringIO(result.stdout)))
-    # 0004's columns, then 0005's is_main (appended after them)
-    assert header[-4:] == ["admin2", "geonames_id", "location_evidence", "is_main"]
+    # 0004's columns, then 0005's is_main (appended after them), then 0006's
+    at = header.index("admin2")
+    assert header[at : at + 4] == ["admin2", "geonames_id", "location_evidence", "is_main"]
+    assert header[at + 4 :] == ["curated", "copy_of"]
     rows = {r["location"]: r for r in csv.DictReader(io.StringIO(result.stdout))}
     assert (rows["Kharkiv"]["admin2"], rows["Kharkiv"]["geonames_id"]) == (
         "Kharkivskyi Raion", "706483")  # fmt: skip

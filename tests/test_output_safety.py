@@ -20,6 +20,7 @@ import pytest
 from sqlalchemy import insert, select
 
 from events import db as dblib
+from events.linking.summary import refresh_events
 from events.models import Actor, Article, Claim, Event, Source
 from tests.conftest import invoke, scalar
 
@@ -64,6 +65,7 @@ def _store(db_arg: str) -> None:
                     modality="asserted", negated=False, confidence=0.9,
                     extractor_version="test-x", **coded,
                 ))  # fmt: skip
+            refresh_events(s, s.execute(select(Event.id)).scalars().all())
     finally:
         database.dispose()
 

@@ -1,0 +1,307 @@
+"""Link the claims of one new article during ingest, with candidate blocking.
+
+The claims of the article are compared with each other (:func:`article_edges`)
+and with the stored claims of the same block: the same type family and country
+(``ix_events_block`` on events: ``type_family``, ``country``, ``date_start``) and
+dates within the family's window (plus a margin: an event's coded date is one of
+its claims' dates). Only that block is read, so the cost per article stays flat
+as the database grows.
+
+Events are the connected components of the claim-claim edges: a new claim that
+matches claims of two events merges them (the lower id stays; the other keeps
+its row, emptied, with ``link_reason`` "merged into event N"). An event holding a
+claim pinned there by a person (``events merge``/``split``) is fixed: its claims
+never move, and new claims join it only when they match no other event (then the
+fixed event they match best). As edges depend only
+on the two claims (and their article), any ingest order gives the grouping
+``events relink`` computes.
+
+Concurrent writers: on PostgreSQL, :func:`link_article` takes a transaction-level
+advisory lock per blocking key (sorted, so two writers cannot deadlock) before it
+reads the candidates; the lock is held until the article's transaction commits,
+so a writer linking into the same block waits and then sees the other's claims.
+SQLite write transactions are ``BEGIN IMMEDIATE`` (one writer at a time).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Sequence
+from typing import Any, cast
+
+from sqlalchemy import Table, bindparam, delete, func, insert, select, text, update
+from sqlalchemy.orm import Session
+
+from events import EXTRACTOR_VERSION
+from events.dates import shift
+from events.linking.resolve import (
+    FACTS_QUERY,
+    Decision,
+    Edge,
+    LinkFacts,
+    article_edges,
+    best_links,
+    cross_edges,
+    facts_of,
+    link_reason,
+    load_facts,
+)
+from events.linking.summary import families, family_of, refresh_events
+from events.models import Claim, ClaimLink, Event, Location
+
+#: Days added around the new claims' dates when looking up events by their coded date.
+BLOCK_MARGIN_DAYS = 14
+
+_EVENTS = cast(Table, Event.__table__)
+_CLAIMS = cast(Table, Claim.__table__)
+_LINKS = cast(Table, ClaimLink.__table__)
+
+
+def lock_key(family: str, country: str) -> int:
+    """Return the advisory lock id of a blocking key (a signed 64-bit integer)."""
+    digest = hashlib.sha1(f"events-link|{family}|{country}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def family_types(family: str) -> list[str]:
+    types = [t for t, f in families().items() if f.family == family]
+    return types or [family.upper()]
+
+
+def _window(claims: Sequence[LinkFacts], days: int) -> tuple[dt.date, dt.date]:
+    lo = min(cast(dt.date, c.date_start) for c in claims)
+    hi = max(cast(dt.date, c.end) for c in claims)
+    return shift(lo, -days), shift(hi, days)
+
+
+def block_candidates(
+    session: Session, family: str, country: str, claims: Sequence[LinkFacts]
+) -> list[LinkFacts]:
+    """Return the stored claims that may match ``claims`` (all of one blocking key)."""
+    window = family_of(claims[0].event_type).window_days
+    wide_lo, wide_hi = _window(claims, window + BLOCK_MARGIN_DAYS)
+    lo, hi = _window(claims, window)
+    in_events = FACTS_QUERY.join(Event, Event.id == Claim.event_id).where(
+        Event.type_family == family,
+        Event.country == country,
+        Event.date_start.between(wide_lo, wide_hi),  # the index range (ix_events_block)
+        Event.date_last >= lo,  # the event's claims' dates reach the window
+        Event.date_first <= hi,
+    )
+    # Claims without an event (denials nobody confirmed): found by their own date.
+    # coalesce() keeps the planner on the date index rather than event_id.
+    loose = FACTS_QUERY.where(
+        func.coalesce(Claim.event_id, 0) == 0,
+        Claim.date_start.between(lo, hi),
+        Claim.event_type.in_(family_types(family)),
+        Location.country == country,
+    )
+    out: dict[int, LinkFacts] = {}
+    for stmt in (in_events, loose):
+        for f in facts_of(session.execute(stmt)):
+            out[f.id] = f
+    return [out[k] for k in sorted(out)]
+
+
+def _lock(session: Session, keys: Iterable[tuple[str, str]]) -> None:
+    if session.get_bind().dialect.name != "postgresql":
+        return  # SQLite: the write transaction already excludes other writers
+    for key in sorted({lock_key(f, c) for f, c in keys}):
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+
+
+class _Groups:
+    """Union-find over nodes: ('c', claim id) or ('e', event id)."""
+
+    def __init__(self) -> None:
+        self.parent: dict[tuple[str, int], tuple[str, int]] = {}
+
+    def find(self, x: tuple[str, int]) -> tuple[str, int]:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, x: tuple[str, int], y: tuple[str, int]) -> None:
+        rx, ry = self.find(x), self.find(y)
+        if rx != ry:
+            self.parent[max(rx, ry)] = min(rx, ry)
+
+    def members(self) -> dict[tuple[str, int], list[tuple[str, int]]]:
+        out: dict[tuple[str, int], list[tuple[str, int]]] = {}
+        for x in list(self.parent):
+            out.setdefault(self.find(x), []).append(x)
+        return out
+
+
+def link_article(session: Session, claim_ids: Sequence[int]) -> tuple[int, int]:
+    """Link the just-inserted claims ``claim_ids`` of one article; set their events.
+
+    Returns (new events, claims linked to another claim).
+    """
+    new = load_facts(session, claim_ids)
+    if not new:
+        return 0, 0
+    edges = article_edges(new)
+    blocks: dict[tuple[str, str], list[LinkFacts]] = {}
+    for c in new:
+        if c.status != "rejected" and c.placed and c.dated:
+            blocks.setdefault((c.family.family, cast(str, c.country)), []).append(c)
+    _lock(session, blocks)
+    known: dict[int, LinkFacts] = {c.id: c for c in new}
+    new_ids = set(known)
+    for (family, country), members in sorted(blocks.items()):
+        candidates = [
+            f for f in block_candidates(session, family, country, members) if f.id not in new_ids
+        ]
+        found = cross_edges(members, candidates)
+        for f in candidates:
+            known.setdefault(f.id, f)
+        edges.extend(found)
+    return _apply(session, new, known, edges)
+
+
+def _node(f: LinkFacts, new_ids: set[int], fixed: set[int]) -> tuple[str, int] | None:
+    """Return the union-find node of a claim, None for a claim fixed in a curated event."""
+    if f.id in new_ids or f.event_id is None:
+        return ("c", f.id)
+    if f.event_id in fixed:
+        return None
+    return ("e", f.event_id)
+
+
+def _apply(
+    session: Session, new: list[LinkFacts], known: dict[int, LinkFacts], edges: list[Edge]
+) -> tuple[int, int]:
+    new_ids = {c.id for c in new}
+    # Events holding a claim a person pinned are fixed: their claims do not move, and
+    # new claims that match them join them only if they match no other event.
+    fixed = {f.event_id for f in known.values() if f.event_pinned and f.event_id is not None}
+    groups = _Groups()
+    for c in new:
+        groups.find(("c", c.id))
+    attract: dict[tuple[str, int], list[tuple[float, int]]] = {}
+    for e in edges:
+        fa, fb = known[e.a], known[e.b]
+        na, nb = _node(fa, new_ids, fixed), _node(fb, new_ids, fixed)
+        if na is not None and nb is not None:
+            groups.union(na, nb)
+        elif na is not None:
+            attract.setdefault(na, []).append((e.decision.score, -cast(int, fb.event_id)))
+        elif nb is not None:
+            attract.setdefault(nb, []).append((e.decision.score, -cast(int, fa.event_id)))
+    assign: dict[int, int] = {}  # claim id -> event id
+    merged: dict[int, int] = {}  # event merged away -> target
+    touched: set[int] = set()
+    new_events = 0
+    for nodes in groups.members().values():
+        claims = [known[i] for kind, i in nodes if kind == "c"]
+        if not any(c.id in new_ids for c in claims):
+            continue
+        events = sorted(i for kind, i in nodes if kind == "e")
+        pulls = [p for n in nodes for p in attract.get(n, [])]
+        target: int | None
+        if events:
+            target = events[0]
+            for ev in events[1:]:
+                merged[ev] = target
+        elif pulls:
+            target = -max(pulls)[1]
+        elif any(c.makes_event for c in claims):
+            lead = min((c for c in claims if c.makes_event), key=lambda c: c.id)
+            target = session.execute(
+                insert(_EVENTS).returning(_EVENTS.c.id),
+                {"event_type": lead.event_type, "date_precision": "unknown", "status": "auto",
+                 "extractor_version": EXTRACTOR_VERSION, "link_reason": "first claim"},
+            ).scalar_one()  # fmt: skip
+            new_events += 1
+        else:
+            target = None  # only denials: no event of their own
+        if target is not None:
+            touched.add(target)
+            for c in claims:
+                assign[c.id] = target
+    if merged:
+        for old, target in sorted(merged.items()):
+            session.execute(
+                update(_CLAIMS).where(_CLAIMS.c.event_id == old).values(event_id=target)
+            )
+            session.execute(
+                update(_EVENTS).where(_EVENTS.c.id == old)
+                .values(link_reason=f"merged into event {target}")
+            )  # fmt: skip
+    if assign:
+        session.execute(
+            update(_CLAIMS).where(_CLAIMS.c.id == bindparam("row_id"))
+            .values(event_id=bindparam("new_event")),
+            [{"row_id": c, "new_event": e} for c, e in sorted(assign.items())],
+        )  # fmt: skip
+    write_links(session, edges, keep={f.id for f in known.values() if f.event_id in fixed})
+    update_reasons(session, touched)
+    refresh_events(session, touched | set(merged))
+    linked = len({i for e in edges for i in (e.a, e.b)} & new_ids)
+    return new_events, linked
+
+
+def write_links(session: Session, edges: Iterable[Edge], keep: set[int] | None = None) -> None:
+    """Store each claim's best link among ``edges`` unless it has a better or a curated one
+    (or is in ``keep``: a claim of a curated event)."""
+    best = {k: v for k, v in best_links(edges).items() if k not in (keep or set())}
+    if not best:
+        return
+    stored: dict[int, tuple[int | None, str, float | None]] = {}
+    ids = sorted(best)
+    for start in range(0, len(ids), 500):
+        rows = session.execute(
+            select(ClaimLink.claim_id, ClaimLink.other_claim_id, ClaimLink.rule, ClaimLink.score)
+            .where(ClaimLink.claim_id.in_(ids[start : start + 500]))
+        )  # fmt: skip
+        stored.update({c: (o, r, s) for c, o, r, s in rows})
+    replace: list[int] = []
+    rows_out: list[dict[str, Any]] = []
+    for claim_id, (other, decision) in sorted(best.items()):
+        old = stored.get(claim_id)
+        if old is not None:
+            old_other, old_rule, old_score = old
+            if old_rule == "curated" or (-(old_score or 0.0), old_other or 0) <= (
+                -decision.score,
+                other,
+            ):
+                continue
+            replace.append(claim_id)
+        rows_out.append(link_row(claim_id, other, decision))
+    if replace:
+        session.execute(delete(_LINKS).where(_LINKS.c.claim_id.in_(replace)))
+    if rows_out:
+        session.execute(insert(_LINKS), rows_out)
+
+
+def link_row(claim_id: int, other: int, decision: Decision) -> dict[str, Any]:
+    return {"claim_id": claim_id, "other_claim_id": other, "rule": decision.rule[:64],
+            "score": decision.score, "evidence": decision.evidence}  # fmt: skip
+
+
+def update_reasons(session: Session, event_ids: Iterable[int]) -> None:
+    """Set ``events.link_reason`` of ``event_ids`` from their claims' link rules."""
+    ids = sorted(set(event_ids))
+    if not ids:
+        return
+    rules: dict[int, list[str]] = {i: [] for i in ids}
+    sizes: dict[int, int] = dict.fromkeys(ids, 0)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for event_id, rule in session.execute(  # event_id is never NULL here
+            select(Claim.event_id, ClaimLink.rule)
+            .outerjoin(ClaimLink, ClaimLink.claim_id == Claim.id)
+            .where(Claim.event_id.in_(chunk), Claim.status != "rejected")
+        ):
+            sizes[cast(int, event_id)] += 1
+            if rule is not None:
+                rules[cast(int, event_id)].append(rule)
+    session.execute(
+        update(_EVENTS).where(_EVENTS.c.id == bindparam("row_id"))
+        .values(link_reason=bindparam("reason")),
+        [{"row_id": i, "reason": link_reason(rules[i], sizes[i])} for i in ids],
+    )  # fmt: skip
