@@ -27,7 +27,7 @@ import functools
 import logging
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from events.lexicon import (
     Agent,

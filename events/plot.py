@@ -76,7 +76,7 @@ class PlotData:
 
 def load(database: Database, filters: PlotFilters, *, with_actors: bool = True) -> PlotData:
     """Read the filtered events (events_flat, as export filters it) and their actors."""
-    from events.export import Filters, _filter_clauses, _Params
+    from events.export_query import Filters, _filter_clauses, _Params
 
     params = _Params()
     with database.engine.connect() as conn:

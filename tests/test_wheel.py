@@ -61,4 +61,8 @@ def test_wheel_installs_and_runs_in_a_fresh_venv(tmp_path: Path) -> None:
         cwd=work, capture_output=True, text=True,
     )  # fmt: skip
     assert query.returncode == 0, query.stderr
-    assert [r["name"] for r in json.loads(query.stdout)] == ["claims_flat", "contradictions", "events_flat"]
+    assert [r["name"] for r in json.loads(query.stdout)] == [
+        "claims_flat",
+        "contradictions",
+        "events_flat",
+    ]

@@ -177,7 +177,7 @@ class _Keep:
 
 def _selection(src: Connection, filters: SnapshotFilters) -> _Keep:
     """The ids of the matching events, their claims and the articles those need."""
-    from events.export import Filters, _filter_clauses, _Params
+    from events.export_query import Filters, _filter_clauses, _Params
 
     params = _Params()
     clauses = _filter_clauses(
