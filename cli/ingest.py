@@ -123,8 +123,10 @@ def ingest(obj: dict, paths: tuple[str, ...], published: str | None, source: str
 
     PATH may be a .txt, .html, .json or .jsonl file, a directory (searched
     recursively) or a glob; '-' reads standard input. Each article is stored
-    whole, in its own transaction; the same text twice is stored once. A bad
-    file or JSON line is reported and skipped; the exit status is 1 if any failed.
+    whole or not at all (up to 16 a transaction, each under its own savepoint: an
+    interrupted run keeps whole articles, and running it again completes it); the
+    same text twice is stored once. A bad file or JSON line is reported and
+    skipped; the exit status is 1 if any failed.
     """
     try:
         published_date, precision = parse_published(published)
