@@ -51,7 +51,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "show": (
         "events.cli.show:show",
-        "Print an article's cleaned text with each claim's evidence marked.",
+        "Print an article's cleaned text with each claim's evidence marked, or an event.",
     ),
     "relink": ("events.cli.link:relink", "Recompute the grouping of claims into events."),
     "merge": (

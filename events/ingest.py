@@ -377,6 +377,7 @@ def _store_batch(database: Database, entries: list[Outcome | Document]) -> list[
     for attempt in range(1, STORE_RETRIES + 1):
         try:
             with database.session() as session, session.begin():
+                _lock_batch(session, entries)
                 return [
                     entry if isinstance(entry, Outcome) else _store_in(session, entry)
                     for entry in entries
@@ -391,6 +392,17 @@ def _store_batch(database: Database, entries: list[Outcome | Document]) -> list[
                 for entry in entries
             ]
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _lock_batch(session: Any, entries: list[Outcome | Document]) -> None:
+    """Take the linking locks of every article of the batch first (see document_blocks)."""
+    from events.linking.incremental import document_blocks, lock_blocks
+
+    keys: set[tuple[str, str]] = set()
+    for entry in entries:
+        if isinstance(entry, Document):
+            keys |= document_blocks(entry.claims)
+    lock_blocks(session, keys)
 
 
 def _store_in(session: Any, doc: Document) -> Outcome:

@@ -35,13 +35,16 @@ from events.lexicon.coding import (
     TargetMode,
     TollWord,
     TriggerRow,
+    TypeFamily,
     cue_rows,
     number_words,
     plover_type_names,
     plover_types,
+    reciprocal_types,
     target_modes,
     toll_words,
     trigger_rows,
+    type_families,
 )
 from events.lexicon.geography import (
     PLACE_PRECISIONS,
@@ -89,5 +92,8 @@ __all__ = [
     "locative_cues", "month_names", "named_actors", "number_words", "phrase_regex", "place_words",
     "places", "placeword_stoplist", "plover_type_names", "plover_types", "regions", "sectors",
     "seed_loader", "state_sectors", "target_modes", "titles", "toll_words", "transliterations",
-    "transnational_sectors", "trigger_rows", "ucdp_countries",
+    "transnational_sectors", "trigger_rows",
+    "type_families",
+    "reciprocal_types",
+    "TypeFamily", "ucdp_countries",
 ]  # fmt: skip

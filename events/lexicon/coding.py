@@ -221,3 +221,36 @@ def number_words() -> tuple[NumberWord, ...]:
     if not out:
         raise SeedError("numbers.tsv has no rows: no figure will be read")
     return tuple(out)
+
+
+@dataclass(frozen=True)
+class TypeFamily:
+    """A row of ``seeds/type_families.tsv``: which PLOVER types may describe one incident."""
+
+    plover_type: str
+    family: str
+    window_days: int
+    material: bool
+
+
+@seed_loader("type_families.tsv", "plover_types.tsv")
+def type_families() -> dict[str, TypeFamily]:
+    """Return the type family of each PLOVER type listed (event resolution's blocking key)."""
+    out: dict[str, TypeFamily] = {}
+    for r in seeds.table("type_families.tsv"):
+        plover = _plover_type(r, "plover_type")
+        family = r["family"]
+        if not family or not family.replace("_", "").isalpha() or not family.islower():
+            raise r.error(f"family {family!r} must be a lower-case word")
+        window = r.integer("window_days", low=0, high=31) or 0
+        out[plover] = TypeFamily(plover, family, window, r.flag("material", default=False))
+    return out
+
+
+@seed_loader("reciprocal_types.tsv", "plover_types.tsv")
+def reciprocal_types() -> frozenset[tuple[str, str]]:
+    """Return the (type, mode) pairs whose sides may be named in either order ('*': all)."""
+    out = set()
+    for r in seeds.table("reciprocal_types.tsv"):
+        out.add((_plover_type(r, "plover_type"), r["mode"] or "*"))
+    return frozenset(out)

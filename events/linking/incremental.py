@@ -104,6 +104,28 @@ def block_candidates(
     return [out[k] for k in sorted(out)]
 
 
+def document_blocks(claims: Iterable[Any]) -> set[tuple[str, str]]:
+    """Return the blocking keys the claims of an extracted document will lock.
+
+    A superset of what :func:`link_article` locks for them (it locks only placed and
+    dated claims): ingest takes these for a whole batch of articles at the start of
+    its transaction, in one sorted order, so that two writers of overlapping
+    batches queue instead of deadlocking on each other's earlier articles.
+    """
+    from events.linking.summary import family_of
+
+    return {
+        (family_of(c.event_type).family, c.place.country)
+        for c in claims
+        if c.place is not None and c.place.country
+    }
+
+
+def lock_blocks(session: Session, keys: Iterable[tuple[str, str]]) -> None:
+    """Take the advisory locks of ``keys`` (PostgreSQL; sorted; held until commit)."""
+    _lock(session, keys)
+
+
 def _lock(session: Session, keys: Iterable[tuple[str, str]]) -> None:
     if session.get_bind().dialect.name != "postgresql":
         return  # SQLite: the write transaction already excludes other writers

@@ -48,7 +48,6 @@ one article into one (see :func:`article_edges`).
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -58,9 +57,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from events.dates import shift
+from events.lexicon import reciprocal_types as lexicon_reciprocal_types
 from events.linking.summary import Family, family_of
 from events.models import Article, Claim, Location
-from events.seeds import read_tsv
 
 #: Two points this close (km) are one place for an incident (a town and its outskirts,
 #: a village and the market next to it; the same place under two gazetteer entries).
@@ -75,10 +74,9 @@ _FINE_DATES = frozenset({"day", "week"})
 _GEO_RANK = {"point": 0, "admin2": 1, "admin1": 2, "country": 3}
 
 
-@functools.cache
 def reciprocal_types() -> frozenset[tuple[str, str]]:
     """Return the (type, mode) pairs whose sides may be named in either order (mode '*': all)."""
-    return frozenset((r["plover_type"], r["mode"]) for r in read_tsv("reciprocal_types.tsv"))
+    return lexicon_reciprocal_types()
 
 
 def is_reciprocal(event_type: str, mode: str | None) -> bool:

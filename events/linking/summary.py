@@ -23,7 +23,6 @@ may be cited in notes or edits) with ``num_claims = 0``; ``events_flat`` hides i
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -32,8 +31,8 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
+from events.lexicon import TypeFamily, type_families
 from events.models import Article, Claim, ClaimActor, Event, EventActor, Location
-from events.seeds import read_tsv
 
 _PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3, "unknown": 4}
 _GEO_RANK = {"point": 0, "admin2": 1, "admin1": 2, "country": 3, "region": 4, "unknown": 5}
@@ -46,26 +45,13 @@ FIRM = frozenset({"asserted", "alleged"})
 CONTESTED_FIELDS = ("event_type", "date", "location", "actor1", "actor2", "fatalities", "modality")
 
 
-@dataclass(frozen=True)
-class Family:
-    """One row of ``seeds/type_families.tsv``."""
-
-    plover_type: str
-    family: str
-    window_days: int
-    material: bool
+#: One row of ``seeds/type_families.tsv`` (the lexicon's record).
+Family = TypeFamily
 
 
-@functools.cache
 def families() -> dict[str, Family]:
     """Return the type families by PLOVER type (``seeds/type_families.tsv``)."""
-    out: dict[str, Family] = {}
-    for row in read_tsv("type_families.tsv"):
-        out[row["plover_type"]] = Family(
-            row["plover_type"], row["family"], int(row["window_days"] or 0),
-            row["material"] == "yes",
-        )  # fmt: skip
-    return out
+    return type_families()
 
 
 def family_of(event_type: str | None) -> Family:
