@@ -643,6 +643,44 @@ def write_batch(writer: Writer, batch: Batch) -> None:
     writer.insert("claim_actors", LINK_COLUMNS, batch.links)
 
 
+def summarise_events(url: str) -> None:
+    """Fill the events' summary columns the store keeps (migration 0006) in one statement.
+
+    The generator writes rows directly, so it does in bulk what ingest does per article
+    (events.linking.summary.refresh_events): counts, first report, date range, blocking
+    key. Without them events_flat, which hides events with no claims, would be empty.
+    """
+    from sqlalchemy import create_engine, text
+
+    from events.linking.summary import families
+
+    family = " ".join(f"WHEN '{t}' THEN '{f.family}'" for t, f in families().items())
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                f"""
+                UPDATE events SET
+                    num_claims = s.n, num_articles = s.na, num_sources = s.ns,
+                    num_reports = s.na, first_reported = s.first, date_first = s.d0,
+                    date_last = s.d1,
+                    type_family = CASE events.event_type {family}
+                                  ELSE lower(events.event_type) END,
+                    country = (SELECT l.country FROM locations l WHERE l.id = events.location_id)
+                FROM (
+                    SELECT c.event_id, count(*) AS n, count(DISTINCT c.article_id) AS na,
+                           count(DISTINCT ar.source_id) AS ns, min(ar.published) AS first,
+                           min(c.date_start) AS d0, max(COALESCE(c.date_end, c.date_start)) AS d1
+                    FROM claims c JOIN articles ar ON ar.id = c.article_id
+                    WHERE c.event_id IS NOT NULL GROUP BY c.event_id
+                ) AS s
+                WHERE s.event_id = events.id
+                """
+            )
+        )
+    engine.dispose()
+
+
 def generate(url: str, articles: int, claims_per_article: float, seed: int) -> dict[str, int]:
     """Initialise ``url`` and fill it; return the rows written per table."""
     admin.init(url)
@@ -674,6 +712,9 @@ def generate(url: str, articles: int, claims_per_article: float, seed: int) -> d
     t1 = time.perf_counter()
     writer.finish()
     index_s = time.perf_counter() - t1
+    t2 = time.perf_counter()
+    summarise_events(url)
+    print(f"summary: {time.perf_counter() - t2:8.1f} s  (events' counts and blocking keys)")
     assert ids.claim - start_ids.claim == counts["claims"]
     rows = sum(counts.values())
     print(f"load:    {load_s:8.1f} s  {rows:,} rows  {rows / load_s:,.0f} rows/s  "
