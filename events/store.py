@@ -102,10 +102,35 @@ class Stored:
 
 def find_article(session: Session, digest: str, text_digest: str | None = None) -> int | None:
     """Return the id of the article with this content hash (or this text hash), if stored."""
-    match = Article.content_hash == digest
-    if text_digest is not None:
-        match = or_(match, Article.text_hash == text_digest)
-    return session.execute(select(Article.id).where(match).limit(1)).scalar_one_or_none()
+    if text_digest is None:
+        return session.execute(_BY_DIGEST, {"digest": digest}).scalar_one_or_none()
+    params = {"digest": digest, "text_digest": text_digest}
+    return session.execute(_BY_DIGESTS, params).scalar_one_or_none()
+
+
+# Statements of the per-article path, built once (building one per call cost more
+# than running it); the values are bound at each call.
+_BY_DIGEST = select(Article.id).where(Article.content_hash == bindparam("digest")).limit(1)
+_BY_DIGESTS = (
+    select(Article.id)
+    .where(
+        or_(
+            Article.content_hash == bindparam("digest"),
+            Article.text_hash == bindparam("text_digest"),
+        )
+    )
+    .limit(1)
+)
+_NEW_ARTICLE = insert(_ARTICLES).returning(_ARTICLES.c.id)
+_NEW_CLAIMS = insert(_CLAIMS).returning(_CLAIMS.c.id, sort_by_parameter_order=True)
+_NEW_CLAIM_ACTORS = insert(cast(Table, ClaimActor.__table__))
+_SOURCE_ID = select(Source.id).where(Source.name == bindparam("name"))
+_ACTORS_BY_KEY = select(Actor.key, Actor.id, Actor.parent_id).where(
+    Actor.key.in_(bindparam("keys", expanding=True))
+)
+_PLACES_BY_KEY = select(Location.key, Location.id, Location.admin2, Location.geonames_id).where(
+    Location.key.in_(bindparam("keys", expanding=True))
+)
 
 
 def store_document(session: Session, doc: Document, digest: str | None = None) -> Stored | None:
@@ -120,7 +145,7 @@ def store_document(session: Session, doc: Document, digest: str | None = None) -
         return None
     source_id = _source_id(session, doc.source) if doc.source else None
     article_id = session.execute(
-        insert(_ARTICLES).returning(_ARTICLES.c.id),
+        _NEW_ARTICLE,
         {
             "source_id": source_id,
             "external_id": doc.external_id,
@@ -155,25 +180,21 @@ def store_claims(session: Session, article_id: int, doc: Document) -> tuple[int,
     actor_ids = _actor_ids(session, _all_actor_mentions(doc))
     place_ids = _location_ids(session, [c.place for c in doc.claims if c.place])
     rows = [_claim_row(claim, article_id, actor_ids, place_ids) for claim in doc.claims]
-    claim_ids = (
-        session.execute(insert(_CLAIMS).returning(_CLAIMS.c.id, sort_by_parameter_order=True), rows)
-        .scalars()
-        .all()
-    )
+    claim_ids = session.execute(_NEW_CLAIMS, rows).scalars().all()
     links = [
         link
         for claim_id, claim in zip(claim_ids, doc.claims, strict=True)
         for link in _claim_actor_rows(claim_id, claim, actor_ids)
     ]
     if links:
-        session.execute(insert(cast(Table, ClaimActor.__table__)), links)
+        session.execute(_NEW_CLAIM_ACTORS, links)
     new, linked = link_article(session, claim_ids)
     return new, linked, len(rows)
 
 
 def _source_id(session: Session, name: str) -> int:
     insert_ignore(session, Source.__table__, [{"name": name}])  # type: ignore[arg-type]
-    return session.execute(select(Source.id).where(Source.name == name)).scalar_one()
+    return session.execute(_SOURCE_ID, {"name": name}).scalar_one()
 
 
 def _all_actor_mentions(doc: Document) -> list[ActorMention]:
@@ -201,9 +222,7 @@ def _actor_ids(session: Session, mentions: list[ActorMention]) -> dict[str, int]
     ]  # fmt: skip
     insert_ignore(session, Actor.__table__, rows)  # type: ignore[arg-type]
     parents = {m.parent_key for m in by_key.values() if m.parent_key}
-    found = session.execute(
-        select(Actor.key, Actor.id, Actor.parent_id).where(Actor.key.in_(set(by_key) | parents))
-    ).all()
+    found = session.execute(_ACTORS_BY_KEY, {"keys": sorted(set(by_key) | parents)}).all()
     ids = {key: id_ for key, id_, _ in found}
     orphans = {key for key, _, parent in found if parent is None}
     links = [
@@ -240,11 +259,7 @@ def _location_ids(session: Session, places: list[PlaceMention]) -> dict[str, int
     fills: list[dict[str, Any]] = []
     keys = sorted(rows)
     for start in range(0, len(keys), 500):
-        stored = session.execute(
-            select(Location.key, Location.id, Location.admin2, Location.geonames_id).where(
-                Location.key.in_(keys[start : start + 500])
-            )
-        )
+        stored = session.execute(_PLACES_BY_KEY, {"keys": keys[start : start + 500]})
         for key, id_, admin2, geonames_id in stored:
             ids[key] = id_
             new = rows[key]

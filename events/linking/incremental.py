@@ -31,6 +31,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, delete, func, insert, select, text, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from events import EXTRACTOR_VERSION
@@ -47,7 +48,7 @@ from events.linking.resolve import (
     link_reason,
     load_facts,
 )
-from events.linking.summary import families, family_of, refresh_events
+from events.linking.summary import connection_of, families, family_of, refresh_events
 from events.models import Claim, ClaimLink, Event, Location
 
 #: Days added around the new claims' dates when looking up events by their coded date.
@@ -76,32 +77,59 @@ def _window(claims: Sequence[LinkFacts], days: int) -> tuple[dt.date, dt.date]:
 
 
 def block_candidates(
-    session: Session, family: str, country: str, claims: Sequence[LinkFacts]
+    session: Session | Connection, family: str, country: str, claims: Sequence[LinkFacts]
 ) -> list[LinkFacts]:
     """Return the stored claims that may match ``claims`` (all of one blocking key)."""
     window = family_of(claims[0].event_type).window_days
     wide_lo, wide_hi = _window(claims, window + BLOCK_MARGIN_DAYS)
     lo, hi = _window(claims, window)
-    in_events = FACTS_QUERY.join(Event, Event.id == Claim.event_id).where(
-        Event.type_family == family,
-        Event.country == country,
-        Event.date_start.between(wide_lo, wide_hi),  # the index range (ix_events_block)
-        Event.date_last >= lo,  # the event's claims' dates reach the window
-        Event.date_first <= hi,
-    )
-    # Claims without an event (denials nobody confirmed): found by their own date.
-    # coalesce() keeps the planner on the date index rather than event_id.
-    loose = FACTS_QUERY.where(
-        func.coalesce(Claim.event_id, 0) == 0,
-        Claim.date_start.between(lo, hi),
-        Claim.event_type.in_(family_types(family)),
-        Location.country == country,
-    )
+    params = {"family": family, "country": country, "wide_lo": wide_lo, "wide_hi": wide_hi,
+              "lo": lo, "hi": hi, "types": family_types(family)}  # fmt: skip
+    conn = connection_of(session)
     out: dict[int, LinkFacts] = {}
-    for stmt in (in_events, loose):
-        for f in facts_of(session.execute(stmt)):
+    for stmt in (_IN_EVENTS, _LOOSE):
+        for f in facts_of(conn.execute(stmt, params)):
             out[f.id] = f
     return [out[k] for k in sorted(out)]
+
+
+# The statements of the hot path are built once (building one per call cost more than
+# running it); the values are bound at each call.
+_IN_EVENTS = FACTS_QUERY.join(Event, Event.id == Claim.event_id).where(
+    Event.type_family == bindparam("family"),
+    Event.country == bindparam("country"),
+    Event.date_start.between(bindparam("wide_lo"), bindparam("wide_hi")),  # ix_events_block
+    Event.date_last >= bindparam("lo"),  # the event's claims' dates reach the window
+    Event.date_first <= bindparam("hi"),
+)
+# Claims without an event (denials nobody confirmed): found by their own date.
+# coalesce() keeps the planner on the date index rather than event_id.
+_LOOSE = FACTS_QUERY.where(
+    func.coalesce(Claim.event_id, 0) == 0,
+    Claim.date_start.between(bindparam("lo"), bindparam("hi")),
+    Claim.event_type.in_(bindparam("types", expanding=True)),
+    Location.country == bindparam("country"),
+)
+_IDS: Any = bindparam("ids", expanding=True)
+_STORED_LINKS = select(
+    ClaimLink.claim_id, ClaimLink.other_claim_id, ClaimLink.rule, ClaimLink.score
+).where(ClaimLink.claim_id.in_(_IDS))
+_EVENT_RULES = (
+    select(Claim.event_id, ClaimLink.rule)
+    .outerjoin(ClaimLink, ClaimLink.claim_id == Claim.id)
+    .where(Claim.event_id.in_(_IDS), Claim.status != "rejected")
+)
+_SET_REASON = (
+    update(_EVENTS).where(_EVENTS.c.id == bindparam("row_id"))
+    .values(link_reason=bindparam("reason"))
+)  # fmt: skip
+_SET_EVENT = (
+    update(_CLAIMS).where(_CLAIMS.c.id == bindparam("row_id"))
+    .values(event_id=bindparam("new_event"))
+)  # fmt: skip
+_NEW_EVENT = insert(_EVENTS).returning(_EVENTS.c.id)
+_INSERT_LINKS = insert(_LINKS)
+_LOCK = text("SELECT pg_advisory_xact_lock(:k)")
 
 
 def document_blocks(claims: Iterable[Any]) -> set[tuple[str, str]]:
@@ -126,11 +154,11 @@ def lock_blocks(session: Session, keys: Iterable[tuple[str, str]]) -> None:
     _lock(session, keys)
 
 
-def _lock(session: Session, keys: Iterable[tuple[str, str]]) -> None:
-    if session.get_bind().dialect.name != "postgresql":
+def _lock(session: Session | Connection, keys: Iterable[tuple[str, str]]) -> None:
+    if connection_of(session).dialect.name != "postgresql":
         return  # SQLite: the write transaction already excludes other writers
     for key in sorted({lock_key(f, c) for f, c in keys}):
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+        session.execute(_LOCK, {"k": key})
 
 
 class _Groups:
@@ -163,7 +191,8 @@ def link_article(session: Session, claim_ids: Sequence[int]) -> tuple[int, int]:
 
     Returns (new events, claims linked to another claim).
     """
-    new = load_facts(session, claim_ids)
+    conn = connection_of(session)  # the statements below run on it (see connection_of)
+    new = load_facts(conn, claim_ids)
     if not new:
         return 0, 0
     edges = article_edges(new)
@@ -171,18 +200,18 @@ def link_article(session: Session, claim_ids: Sequence[int]) -> tuple[int, int]:
     for c in new:
         if c.status != "rejected" and c.placed and c.dated:
             blocks.setdefault((c.family.family, cast(str, c.country)), []).append(c)
-    _lock(session, blocks)
+    _lock(conn, blocks)
     known: dict[int, LinkFacts] = {c.id: c for c in new}
     new_ids = set(known)
     for (family, country), members in sorted(blocks.items()):
         candidates = [
-            f for f in block_candidates(session, family, country, members) if f.id not in new_ids
+            f for f in block_candidates(conn, family, country, members) if f.id not in new_ids
         ]
         found = cross_edges(members, candidates)
         for f in candidates:
             known.setdefault(f.id, f)
         edges.extend(found)
-    return _apply(session, new, known, edges)
+    return _apply(conn, new, known, edges)
 
 
 def _node(f: LinkFacts, new_ids: set[int], fixed: set[int]) -> tuple[str, int] | None:
@@ -195,7 +224,7 @@ def _node(f: LinkFacts, new_ids: set[int], fixed: set[int]) -> tuple[str, int] |
 
 
 def _apply(
-    session: Session, new: list[LinkFacts], known: dict[int, LinkFacts], edges: list[Edge]
+    session: Connection, new: list[LinkFacts], known: dict[int, LinkFacts], edges: list[Edge]
 ) -> tuple[int, int]:
     new_ids = {c.id for c in new}
     # Events holding a claim a person pinned are fixed: their claims do not move, and
@@ -234,7 +263,7 @@ def _apply(
         elif any(c.makes_event for c in claims):
             lead = min((c for c in claims if c.makes_event), key=lambda c: c.id)
             target = session.execute(
-                insert(_EVENTS).returning(_EVENTS.c.id),
+                _NEW_EVENT,
                 {"event_type": lead.event_type, "date_precision": "unknown", "status": "auto",
                  "extractor_version": EXTRACTOR_VERSION, "link_reason": "first claim"},
             ).scalar_one()  # fmt: skip
@@ -256,8 +285,7 @@ def _apply(
             )  # fmt: skip
     if assign:
         session.execute(
-            update(_CLAIMS).where(_CLAIMS.c.id == bindparam("row_id"))
-            .values(event_id=bindparam("new_event")),
+            _SET_EVENT,
             [{"row_id": c, "new_event": e} for c, e in sorted(assign.items())],
         )  # fmt: skip
     write_links(session, edges, keep={f.id for f in known.values() if f.event_id in fixed})
@@ -267,7 +295,9 @@ def _apply(
     return new_events, linked
 
 
-def write_links(session: Session, edges: Iterable[Edge], keep: set[int] | None = None) -> None:
+def write_links(
+    session: Session | Connection, edges: Iterable[Edge], keep: set[int] | None = None
+) -> None:
     """Store each claim's best link among ``edges`` unless it has a better or a curated one
     (or is in ``keep``: a claim of a curated event)."""
     best = {k: v for k, v in best_links(edges).items() if k not in (keep or set())}
@@ -276,10 +306,7 @@ def write_links(session: Session, edges: Iterable[Edge], keep: set[int] | None =
     stored: dict[int, tuple[int | None, str, float | None]] = {}
     ids = sorted(best)
     for start in range(0, len(ids), 500):
-        rows = session.execute(
-            select(ClaimLink.claim_id, ClaimLink.other_claim_id, ClaimLink.rule, ClaimLink.score)
-            .where(ClaimLink.claim_id.in_(ids[start : start + 500]))
-        )  # fmt: skip
+        rows = session.execute(_STORED_LINKS, {"ids": ids[start : start + 500]})
         stored.update({c: (o, r, s) for c, o, r, s in rows})
     replace: list[int] = []
     rows_out: list[dict[str, Any]] = []
@@ -297,7 +324,7 @@ def write_links(session: Session, edges: Iterable[Edge], keep: set[int] | None =
     if replace:
         session.execute(delete(_LINKS).where(_LINKS.c.claim_id.in_(replace)))
     if rows_out:
-        session.execute(insert(_LINKS), rows_out)
+        session.execute(_INSERT_LINKS, rows_out)
 
 
 def link_row(claim_id: int, other: int, decision: Decision) -> dict[str, Any]:
@@ -305,7 +332,7 @@ def link_row(claim_id: int, other: int, decision: Decision) -> dict[str, Any]:
             "score": decision.score, "evidence": decision.evidence}  # fmt: skip
 
 
-def update_reasons(session: Session, event_ids: Iterable[int]) -> None:
+def update_reasons(session: Session | Connection, event_ids: Iterable[int]) -> None:
     """Set ``events.link_reason`` of ``event_ids`` from their claims' link rules."""
     ids = sorted(set(event_ids))
     if not ids:
@@ -314,16 +341,12 @@ def update_reasons(session: Session, event_ids: Iterable[int]) -> None:
     sizes: dict[int, int] = dict.fromkeys(ids, 0)
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        for event_id, rule in session.execute(  # event_id is never NULL here
-            select(Claim.event_id, ClaimLink.rule)
-            .outerjoin(ClaimLink, ClaimLink.claim_id == Claim.id)
-            .where(Claim.event_id.in_(chunk), Claim.status != "rejected")
-        ):
+        # event_id is never NULL here
+        for event_id, rule in session.execute(_EVENT_RULES, {"ids": chunk}):
             sizes[cast(int, event_id)] += 1
             if rule is not None:
                 rules[cast(int, event_id)].append(rule)
     session.execute(
-        update(_EVENTS).where(_EVENTS.c.id == bindparam("row_id"))
-        .values(link_reason=bindparam("reason")),
+        _SET_REASON,
         [{"row_id": i, "reason": link_reason(rules[i], sizes[i])} for i in ids],
     )  # fmt: skip

@@ -29,10 +29,11 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, aliased
 
 from events.lexicon import TypeFamily, type_families
-from events.models import Article, Claim, ClaimActor, Event, EventActor, Location
+from events.models import Actor, Article, Claim, ClaimActor, Event, EventActor, Location
 
 _PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3, "unknown": 4}
 _GEO_RANK = {"point": 0, "admin2": 1, "admin1": 2, "country": 3, "region": 4, "unknown": 5}
@@ -128,18 +129,37 @@ _FACTS = (
 )  # fmt: skip
 
 
-def claim_facts(session: Session, *, event_ids: Iterable[int] | None = None,
+def connection_of(db: Session | Connection) -> Connection:
+    """Return the connection of ``db``'s transaction, pending ORM changes flushed first.
+
+    The hot paths run their Core statements on it: through the session each one paid
+    the ORM's per-statement set-up, most of the cost of the small queries of an article.
+    """
+    if isinstance(db, Connection):
+        return db
+    db.flush()
+    return db.connection()
+
+
+def claim_facts(session: Session | Connection, *, event_ids: Iterable[int] | None = None,
                 claim_ids: Iterable[int] | None = None) -> list[ClaimFacts]:  # fmt: skip
     """Load the facts of the claims of ``event_ids`` (or of ``claim_ids``), rejected ones too."""
+    conn = connection_of(session)
     out: list[ClaimFacts] = []
-    for column, ids in ((Claim.event_id, event_ids), (Claim.id, claim_ids)):
+    for stmt, ids in ((_FACTS_BY_EVENT, event_ids), (_FACTS_BY_CLAIM, claim_ids)):
         if ids is None:
             continue
         wanted = sorted(set(ids))
         for start in range(0, len(wanted), 500):
-            stmt = _FACTS.where(column.in_(wanted[start : start + 500])).order_by(Claim.id)
-            out.extend(ClaimFacts(**row._asdict()) for row in session.execute(stmt))
+            rows = conn.execute(stmt, {"ids": wanted[start : start + 500]})
+            out.extend(ClaimFacts(**row._asdict()) for row in rows)
     return out
+
+
+# Statements of the hot path, built once (building one per call cost more than running it).
+_IDS: Any = bindparam("ids", expanding=True)
+_FACTS_BY_EVENT = _FACTS.where(Claim.event_id.in_(_IDS)).order_by(Claim.id)
+_FACTS_BY_CLAIM = _FACTS.where(Claim.id.in_(_IDS)).order_by(Claim.id)
 
 
 def fatality_range(claims: Sequence[ClaimFacts]) -> tuple[int | None, int | None, int | None]:
@@ -288,11 +308,12 @@ def summarise(claims: Sequence[ClaimFacts], names: dict[int, str]) -> dict[str, 
     }
 
 
-def refresh_events(session: Session, event_ids: Iterable[int]) -> None:
+def refresh_events(db: Session | Connection, event_ids: Iterable[int]) -> None:
     """Recompute the coded fields, summary and actors of ``event_ids`` from their claims."""
     ids = sorted({i for i in event_ids if i is not None})
     if not ids:
         return
+    session = connection_of(db)
     facts = claim_facts(session, event_ids=ids)
     by_event: dict[int, list[ClaimFacts]] = {i: [] for i in ids}
     for fact in facts:
@@ -304,17 +325,28 @@ def refresh_events(session: Session, event_ids: Iterable[int]) -> None:
         values.pop("_lead", None)
         rows.append({"row_id": event_id, **values})
     for keys, group in _by_keys(rows).items():
-        stmt = (
-            update(_EVENTS)
-            .where(_EVENTS.c.id == bindparam("row_id"))
-            .values({k: bindparam(k) for k in keys})
-        )
+        stmt = _UPDATES.get(keys)
+        if stmt is None:
+            stmt = _UPDATES[keys] = (
+                update(_EVENTS)
+                .where(_EVENTS.c.id == bindparam("row_id"))
+                .values({k: bindparam(k) for k in keys})
+            )
         session.execute(stmt, group)
     _refresh_actors(session, ids, by_event)
 
 
 _EVENTS = cast(Table, Event.__table__)
 _EVENT_ACTORS = cast(Table, EventActor.__table__)
+_UPDATES: dict[tuple[str, ...], Any] = {}  # the events update of each set of columns
+_DELETE_EVENT_ACTORS = delete(_EVENT_ACTORS).where(_EVENT_ACTORS.c.event_id.in_(_IDS))
+_CLAIM_ACTORS = (
+    select(ClaimActor.claim_id, ClaimActor.actor_id, ClaimActor.role, ClaimActor.position)
+    .where(ClaimActor.claim_id.in_(_IDS))
+    .order_by(ClaimActor.claim_id, ClaimActor.id)
+)
+_INSERT_EVENT_ACTORS = insert(_EVENT_ACTORS)
+_ACTOR_NAMES = select(Actor.id, Actor.name).where(Actor.id.in_(_IDS))
 
 
 def _by_keys(rows: list[dict[str, Any]]) -> dict[tuple[str, ...], list[dict[str, Any]]]:
@@ -325,37 +357,31 @@ def _by_keys(rows: list[dict[str, Any]]) -> dict[tuple[str, ...], list[dict[str,
     return groups
 
 
-def _actor_names(session: Session, facts: Sequence[ClaimFacts]) -> dict[int, str]:
-    from events.models import Actor
-
+def _actor_names(session: Connection, facts: Sequence[ClaimFacts]) -> dict[int, str]:
     ids = {a for c in facts for a in (c.actor1_id, c.actor2_id) if a is not None}
     if not ids:
         return {}
-    return dict(session.execute(select(Actor.id, Actor.name).where(Actor.id.in_(ids))).all())
+    return dict(session.execute(_ACTOR_NAMES, {"ids": sorted(ids)}).all())
 
 
 def _refresh_actors(
-    session: Session, ids: list[int], by_event: dict[int, list[ClaimFacts]]
+    session: Connection, ids: list[int], by_event: dict[int, list[ClaimFacts]]
 ) -> None:
     """Rebuild ``event_actors`` of ``ids`` from their live claims' actors."""
-    session.execute(delete(_EVENT_ACTORS).where(_EVENT_ACTORS.c.event_id.in_(ids)))
+    session.execute(_DELETE_EVENT_ACTORS, {"ids": ids})
     claim_to_event = {c.id: e for e, cs in by_event.items() for c in cs if c.status != "rejected"}
     if not claim_to_event:
         return
     members: dict[tuple[int, int, str], int] = {}
     wanted = sorted(claim_to_event)
     for start in range(0, len(wanted), 500):
-        rows = session.execute(
-            select(ClaimActor.claim_id, ClaimActor.actor_id, ClaimActor.role, ClaimActor.position)
-            .where(ClaimActor.claim_id.in_(wanted[start : start + 500]))
-            .order_by(ClaimActor.claim_id, ClaimActor.id)
-        )
+        rows = session.execute(_CLAIM_ACTORS, {"ids": wanted[start : start + 500]})
         for claim_id, actor_id, role, position in rows:
             key = (claim_to_event[claim_id], actor_id, role)
             members[key] = min(members.get(key, position), position)
     if members:
         session.execute(
-            insert(_EVENT_ACTORS),
+            _INSERT_EVENT_ACTORS,
             [{"event_id": e, "actor_id": a, "role": r, "position": p}
              for (e, a, r), p in sorted(members.items())],
         )  # fmt: skip
