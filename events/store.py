@@ -31,6 +31,7 @@ from events import EXTRACTOR_VERSION
 from events.catalog import dedupe, insert_ignore, normalize_alias
 from events.linking.copies import mark_copy
 from events.linking.incremental import link_article
+from events.linking.summary import connection_of
 from events.models import (
     Actor,
     ActorAlias,
@@ -103,9 +104,9 @@ class Stored:
 def find_article(session: Session, digest: str, text_digest: str | None = None) -> int | None:
     """Return the id of the article with this content hash (or this text hash), if stored."""
     if text_digest is None:
-        return session.execute(_BY_DIGEST, {"digest": digest}).scalar_one_or_none()
+        return connection_of(session).execute(_BY_DIGEST, {"digest": digest}).scalar_one_or_none()
     params = {"digest": digest, "text_digest": text_digest}
-    return session.execute(_BY_DIGESTS, params).scalar_one_or_none()
+    return connection_of(session).execute(_BY_DIGESTS, params).scalar_one_or_none()
 
 
 # Statements of the per-article path, built once (building one per call cost more
@@ -144,26 +145,30 @@ def store_document(session: Session, doc: Document, digest: str | None = None) -
     if find_article(session, digest, identity) is not None:
         return None
     source_id = _source_id(session, doc.source) if doc.source else None
-    article_id = session.execute(
-        _NEW_ARTICLE,
-        {
-            "source_id": source_id,
-            "external_id": doc.external_id,
-            "url": doc.url,
-            "title": doc.title or doc.given_title,
-            "body": doc.body,
-            "comments": doc.comments or None,
-            "published": doc.published,
-            "published_precision": doc.published_precision if doc.published else "unknown",
-            "published_inferred": doc.published_inferred,
-            "language": doc.language,
-            "origin": doc.origin,
-            "content_hash": digest,
-            "text_hash": identity,
-            "warnings": doc.warnings or None,
-            "extractor_version": EXTRACTOR_VERSION,
-        },
-    ).scalar_one()
+    article_id = (
+        connection_of(session)
+        .execute(
+            _NEW_ARTICLE,
+            {
+                "source_id": source_id,
+                "external_id": doc.external_id,
+                "url": doc.url,
+                "title": doc.title or doc.given_title,
+                "body": doc.body,
+                "comments": doc.comments or None,
+                "published": doc.published,
+                "published_precision": doc.published_precision if doc.published else "unknown",
+                "published_inferred": doc.published_inferred,
+                "language": doc.language,
+                "origin": doc.origin,
+                "content_hash": digest,
+                "text_hash": identity,
+                "warnings": doc.warnings or None,
+                "extractor_version": EXTRACTOR_VERSION,
+            },
+        )
+        .scalar_one()
+    )
     mark_copy(session, article_id, doc.body)  # a syndicated copy links to its original
     new, linked, claims = store_claims(session, article_id, doc)
     return Stored(article_id, claims, new, linked)
@@ -180,21 +185,22 @@ def store_claims(session: Session, article_id: int, doc: Document) -> tuple[int,
     actor_ids = _actor_ids(session, _all_actor_mentions(doc))
     place_ids = _location_ids(session, [c.place for c in doc.claims if c.place])
     rows = [_claim_row(claim, article_id, actor_ids, place_ids) for claim in doc.claims]
-    claim_ids = session.execute(_NEW_CLAIMS, rows).scalars().all()
+    conn = connection_of(session)
+    claim_ids = conn.execute(_NEW_CLAIMS, rows).scalars().all()
     links = [
         link
         for claim_id, claim in zip(claim_ids, doc.claims, strict=True)
         for link in _claim_actor_rows(claim_id, claim, actor_ids)
     ]
     if links:
-        session.execute(_NEW_CLAIM_ACTORS, links)
+        conn.execute(_NEW_CLAIM_ACTORS, links)
     new, linked = link_article(session, claim_ids)
     return new, linked, len(rows)
 
 
 def _source_id(session: Session, name: str) -> int:
     insert_ignore(session, Source.__table__, [{"name": name}])  # type: ignore[arg-type]
-    return session.execute(_SOURCE_ID, {"name": name}).scalar_one()
+    return connection_of(session).execute(_SOURCE_ID, {"name": name}).scalar_one()
 
 
 def _all_actor_mentions(doc: Document) -> list[ActorMention]:
@@ -222,7 +228,11 @@ def _actor_ids(session: Session, mentions: list[ActorMention]) -> dict[str, int]
     ]  # fmt: skip
     insert_ignore(session, Actor.__table__, rows)  # type: ignore[arg-type]
     parents = {m.parent_key for m in by_key.values() if m.parent_key}
-    found = session.execute(_ACTORS_BY_KEY, {"keys": sorted(set(by_key) | parents)}).all()
+    found = (
+        connection_of(session)
+        .execute(_ACTORS_BY_KEY, {"keys": sorted(set(by_key) | parents)})
+        .all()
+    )
     ids = {key: id_ for key, id_, _ in found}
     orphans = {key for key, _, parent in found if parent is None}
     links = [
@@ -259,7 +269,7 @@ def _location_ids(session: Session, places: list[PlaceMention]) -> dict[str, int
     fills: list[dict[str, Any]] = []
     keys = sorted(rows)
     for start in range(0, len(keys), 500):
-        stored = session.execute(_PLACES_BY_KEY, {"keys": keys[start : start + 500]})
+        stored = connection_of(session).execute(_PLACES_BY_KEY, {"keys": keys[start : start + 500]})
         for key, id_, admin2, geonames_id in stored:
             ids[key] = id_
             new = rows[key]
