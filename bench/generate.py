@@ -652,9 +652,9 @@ def summarise_events(url: str) -> None:
     """
     from sqlalchemy import create_engine, text
 
-    from events.linking.summary import families
+    from events.lexicon import type_families
 
-    family = " ".join(f"WHEN '{t}' THEN '{f.family}'" for t, f in families().items())
+    family = " ".join(f"WHEN '{t}' THEN '{f.family}'" for t, f in type_families().items())
     engine = create_engine(url)
     with engine.begin() as conn:
         conn.execute(

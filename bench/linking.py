@@ -44,7 +44,7 @@ from events import EXTRACTOR_VERSION, admin
 from events import db as dblib
 from events import store as store_module
 from events.ingest import extract
-from events.linking.summary import families
+from events.lexicon import type_families
 from events.pipeline.doc import Document
 from events.pipeline.load import Overrides, load_bytes
 
@@ -107,7 +107,8 @@ def fill(url: str, claims: int, per_day: float, seed: int = 7) -> None:
     writer.insert("actors", ("id", "key", "name", "kind", "origin"),
                   [(a, f"bench:actor:{a}", f"Actor {a}", "group", "extracted")
                    for a in actors])  # fmt: skip
-    kinds = [t for t in families() if t in ("ASSAULT", "PROTEST", "COERCE", "MOBILIZE")]
+    families = type_families()
+    kinds = [t for t in families if t in ("ASSAULT", "PROTEST", "COERCE", "MOBILIZE")]
     weights = [0.55, 0.2, 0.15, 0.1][: len(kinds)]
     n_events = math.ceil(claims / CLAIMS_PER_EVENT)
     event_id = writer.max_id("events")
@@ -129,7 +130,7 @@ def fill(url: str, claims: int, per_day: float, seed: int = 7) -> None:
         a1, a2 = rng.choice(actors), rng.choice(actors)
         size = min(claims - written, rng.choice((1, 2, 2, 3, 4)))
         events_out.append((event_id, etype, day, day, "day", a1, a2, loc, "auto", EXTRACTOR_VERSION,
-                           families()[etype].family, country, size, 1, 1, 1, day, day))  # fmt: skip
+                           families[etype].family, country, size, 1, 1, 1, day, day))  # fmt: skip
         for _c in range(size):
             if in_article == CLAIMS_PER_ARTICLE:
                 article_id += 1

@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 
 from events import EXTRACTOR_VERSION
 from events.dates import shift
+from events.lexicon import type_families
 from events.linking.resolve import (
     FACTS_QUERY,
     Decision,
@@ -48,7 +49,7 @@ from events.linking.resolve import (
     link_reason,
     load_facts,
 )
-from events.linking.summary import connection_of, families, family_of, refresh_events
+from events.linking.summary import connection_of, family_of, refresh_events
 from events.models import Claim, ClaimLink, Event, Location
 
 #: Days added around the new claims' dates when looking up events by their coded date.
@@ -66,7 +67,7 @@ def lock_key(family: str, country: str) -> int:
 
 
 def family_types(family: str) -> list[str]:
-    types = [t for t, f in families().items() if f.family == family]
+    types = [t for t, f in type_families().items() if f.family == family]
     return types or [family.upper()]
 
 

@@ -58,8 +58,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from events.dates import shift
-from events.lexicon import reciprocal_types as lexicon_reciprocal_types
-from events.linking.summary import Family, connection_of, family_of
+from events.lexicon import TypeFamily, reciprocal_types
+from events.linking.summary import connection_of, family_of
 from events.models import Article, Claim, Location
 
 #: Two points this close (km) are one place for an incident (a town and its outskirts,
@@ -73,11 +73,6 @@ _FIRM = frozenset({"asserted", "alleged"})
 _FUTURE = frozenset({"predicted", "conditional"})
 _FINE_DATES = frozenset({"day", "week"})
 _GEO_RANK = {"point": 0, "admin2": 1, "admin1": 2, "country": 3}
-
-
-def reciprocal_types() -> frozenset[tuple[str, str]]:
-    """Return the (type, mode) pairs whose sides may be named in either order (mode '*': all)."""
-    return lexicon_reciprocal_types()
 
 
 def is_reciprocal(event_type: str, mode: str | None) -> bool:
@@ -115,7 +110,7 @@ class LinkFacts:
     sentence_index: int
 
     @property
-    def family(self) -> Family:
+    def family(self) -> TypeFamily:
         return family_of(self.event_type)
 
     @property

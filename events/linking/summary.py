@@ -46,21 +46,14 @@ FIRM = frozenset({"asserted", "alleged"})
 CONTESTED_FIELDS = ("event_type", "date", "location", "actor1", "actor2", "fatalities", "modality")
 
 
-#: One row of ``seeds/type_families.tsv`` (the lexicon's record).
-Family = TypeFamily
-
-
-def families() -> dict[str, Family]:
-    """Return the type families by PLOVER type (``seeds/type_families.tsv``)."""
-    return type_families()
-
-
-def family_of(event_type: str | None) -> Family:
-    """Return the family of a PLOVER type (a type not listed is a family of its own)."""
-    if event_type and event_type in families():
-        return families()[event_type]
+def family_of(event_type: str | None) -> TypeFamily:
+    """Return the family of a PLOVER type (``seeds/type_families.tsv``; a type not listed
+    is a family of its own)."""
+    families = type_families()
+    if event_type and event_type in families:
+        return families[event_type]
     name = (event_type or "unknown").lower()
-    return Family(event_type or "", name, 0, False)
+    return TypeFamily(event_type or "", name, 0, False)
 
 
 @dataclass
