@@ -153,7 +153,7 @@ def cue_rows() -> tuple[CueRow, ...]:
 
 #: Kinds of toll_words.tsv: nouns that count people (civilian: unarmed people, "villagers"),
 #: outcomes other than death ("injured"), units of things or time ("days"), death words.
-TOLL_WORD_KINDS = ("person", "civilian", "outcome", "unit", "death")
+TOLL_WORD_KINDS = ("person", "civilian", "outcome", "unit", "death", "site")
 
 
 @dataclass(frozen=True)

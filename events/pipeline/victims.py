@@ -17,6 +17,8 @@ import re
 from dataclasses import replace
 
 from events.gazetteer import country_by_code
+from events.lexicon import also_clear
+from events.lexicon import toll_words as toll_words_seed
 from events.pipeline.actors import is_crowd
 from events.pipeline.doc import ActorMention, Claim, RoleFiller
 from events.pipeline.sentence import CodingSentence
@@ -292,16 +294,18 @@ def members_of_unknown_group(s: CodingSentence, start: int, end: int) -> ActorMe
     )
 
 
-#: Places where unarmed people are struck: an attack on one with no target actor strikes
-#: civilians (ACLED), the building itself is no actor. (A seed column for these would need a
-#: kind in events/lexicon/coding.py's toll words.)
-_CIVILIAN_SITE = re.compile(
-    r"^\s*(?:an?|the|one|two|three|several)?\s*(?:[\w-]+\s+){0,2}?"
-    r"(?:school|schools|church|churches|mosque|mosques|market|marketplace|hospital|clinic|"
-    r"wedding|funeral|camp\s+for\s+displaced|displacement\s+camp|IDP\s+camp|refugee\s+camp|"
-    r"bus\s+station|shops?|homes?|houses?)\b",
-    re.I,
-)
+@also_clear
+@functools.cache
+def _civilian_site() -> re.Pattern[str]:
+    """Return the pattern of a site where unarmed people are (toll_words.tsv kind ``site``),
+    after an optional determiner and up to two qualifiers ("a crowded primary school")."""
+    words = {w for t in toll_words_seed() if t.kind == "site" for w in (t.word, t.plural) if w}
+    body = "|".join(
+        r"\s+".join(map(re.escape, w.split())) for w in sorted(words, key=len, reverse=True)
+    )
+    return re.compile(
+        rf"^\s*(?:an?|the|one|two|three|several)?\s*(?:[\w-]+\s+){{0,2}}?(?:{body})\b", re.I
+    )
 
 
 def civilian_site(
@@ -309,7 +313,7 @@ def civilian_site(
 ) -> ActorMention | None:
     """Return the civilians of a site a use of force struck right after its verb ("attacked a
     school", "stormed a church"), or None."""
-    m = _CIVILIAN_SITE.match(s.text(start, end))
+    m = _civilian_site().match(s.text(start, end))
     if m is None:
         return None
     prefix = f"{country}:" if country else ""
