@@ -8,8 +8,9 @@ its claims' dates). Only that block is read, so the cost per article stays flat
 as the database grows.
 
 Events are the connected components of the claim-claim edges: a new claim that
-matches claims of two events merges them (the lower id stays; the other keeps
-its row, emptied, with ``link_reason`` "merged into event N"). An event holding a
+matches claims of two events merges them (the lower id stays; the other, made by
+the machine and now empty, is deleted, as relink and reextract delete the machine's
+empty events). An event holding a
 claim pinned there by a person (``events merge``/``split``) is fixed: its claims
 never move, and new claims join it only when they match no other event (then the
 fixed event they match best). As edges depend only
@@ -280,10 +281,7 @@ def _apply(
             session.execute(
                 update(_CLAIMS).where(_CLAIMS.c.event_id == old).values(event_id=target)
             )
-            session.execute(
-                update(_EVENTS).where(_EVENTS.c.id == old)
-                .values(link_reason=f"merged into event {target}")
-            )  # fmt: skip
+            session.execute(delete(_EVENTS).where(_EVENTS.c.id == old))
     if assign:
         session.execute(
             _SET_EVENT,
@@ -291,7 +289,7 @@ def _apply(
         )  # fmt: skip
     write_links(session, edges, keep={f.id for f in known.values() if f.event_id in fixed})
     update_reasons(session, touched)
-    refresh_events(session, touched | set(merged))
+    refresh_events(session, touched)
     linked = len({i for e in edges for i in (e.a, e.b)} & new_ids)
     return new_events, linked
 
