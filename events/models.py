@@ -56,11 +56,12 @@ CLAIM_STATUSES = ("auto", "curated", "rejected")
 EDIT_STATUSES = ("applied", "stale")
 
 
-#: Expression indexes on PostgreSQL only (migration 0002), which the models do
-#: not declare; schema comparison (``events db check``) leaves them alone.
+#: Expression indexes on PostgreSQL only (migrations 0002 and 0007), which the models
+#: do not declare; schema comparison (``events db check``) leaves them alone.
 MIGRATION_ONLY_INDEXES = frozenset(
     {"ix_claims_location_isodate", "ix_claims_isodate",
-     "ix_events_location_isodate", "ix_events_isodate"}
+     "ix_events_location_isodate", "ix_events_isodate",
+     "ix_claims_country_isodate", "ix_events_country_isodate"}
 )  # fmt: skip
 
 
@@ -250,7 +251,34 @@ class _Coded:
     )
 
 
-class Event(_Coded, Base):
+class _Copies:
+    """Copies of the parent rows' columns the views show (migration 0007).
+
+    The database keeps them (triggers on this table and on actors, locations and
+    event_types), so ``events_flat`` / ``claims_flat`` read one table: a count or a
+    filter through a view costs what it costs on the table. Never written by code.
+    """
+
+    actor1_name: Mapped[str | None] = mapped_column(index=True)
+    actor1_country: Mapped[country_code]
+    actor1_sector: Mapped[str | None] = mapped_column(String(8))
+    actor2_name: Mapped[str | None] = mapped_column(index=True)
+    actor2_country: Mapped[country_code]
+    actor2_sector: Mapped[str | None] = mapped_column(String(8))
+    location_name: Mapped[str | None]
+    location_admin1: Mapped[str | None]
+    location_admin2: Mapped[str | None]
+    location_country: Mapped[country_code]
+    location_latitude: Mapped[float | None]
+    location_longitude: Mapped[float | None]
+    location_precision: Mapped[str | None] = mapped_column(String(8))
+    location_geonames_id: Mapped[int | None] = mapped_column(Integer)
+    acled_event_type: Mapped[str | None]
+    acled_sub_event_type: Mapped[str | None]
+    cameo_root: Mapped[str | None] = mapped_column(String(2))
+
+
+class Event(_Coded, _Copies, Base):
     """A real-world happening reconstructed from one or more claims."""
 
     __tablename__ = "events"
@@ -261,6 +289,10 @@ class Event(_Coded, Base):
         Index("ix_events_location_date", "location_id", "date_start"),
         # Candidate blocking for event resolution (0006).
         Index("ix_events_block", "type_family", "country", "date_start"),
+        # Filters and counts through events_flat (0007): country and period, and the
+        # view's own filter beside the type, so a count by type reads the index alone.
+        Index("ix_events_country_date", "location_country", "date_start"),
+        Index("ix_events_type_status", "event_type", "status", "num_claims"),
     )
 
     id: Mapped[intpk]
@@ -302,7 +334,7 @@ class EventActor(Base):
     position: Mapped[int] = mapped_column(default=0)  # order within the role
 
 
-class Claim(_Coded, Base):
+class Claim(_Coded, _Copies, Base):
     """One assertion found in one article, with its evidence and its claimant."""
 
     __tablename__ = "claims"
@@ -314,6 +346,9 @@ class Claim(_Coded, Base):
         Index("ix_claims_article_sentence", "article_id", "sentence_index"),
         # Country (through the location) and period: migration 0002.
         Index("ix_claims_location_date", "location_id", "date_start"),
+        # Filters and counts through claims_flat (0007), as on events.
+        Index("ix_claims_country_date", "location_country", "date_start"),
+        Index("ix_claims_type_status", "event_type", "status"),
     )
 
     id: Mapped[intpk]
@@ -338,7 +373,9 @@ class Claim(_Coded, Base):
         ForeignKey("actors.id", ondelete="SET NULL"), index=True
     )
     claimant_text: Mapped[str | None] = mapped_column(Text)
-    relayed_by_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id", ondelete="SET NULL"))
+    relayed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("actors.id", ondelete="SET NULL"), index=True
+    )
     relayed_by_text: Mapped[str | None]
     claim_date: Mapped[dt.date | None] = mapped_column(Date)
     modality: Mapped[str] = mapped_column(String(12), default="asserted")
@@ -353,6 +390,18 @@ class Claim(_Coded, Base):
     confidence: Mapped[float] = mapped_column(Float, index=True)
     rule: Mapped[str | None] = mapped_column(String(128))
     extractor_version: Mapped[str] = mapped_column(String(64))
+
+    # Copies for claims_flat (0007, see _Copies): the article's, its source's, the
+    # claimant's and the relaying actor's columns.
+    article_external_id: Mapped[str | None]
+    article_source: Mapped[str | None] = mapped_column(index=True)
+    article_url: Mapped[str | None] = mapped_column(Text)
+    article_published: Mapped[dt.date | None] = mapped_column(Date)
+    article_title: Mapped[str | None] = mapped_column(Text)
+    article_copy_of: Mapped[int | None] = mapped_column(Integer)
+    claimant_name: Mapped[str | None]
+    claimant_country: Mapped[country_code]
+    relayed_by_name: Mapped[str | None]
 
     article: Mapped[Article] = relationship(back_populates="claims")
     event: Mapped[Event | None] = relationship(back_populates="claims")
