@@ -500,56 +500,58 @@ def _create_views(dialect: str) -> None:
 
 
 def _create_contradictions(create: str, dialect: str) -> None:
-    """0006's "who says what" table, reading the copies instead of five joins."""
+    """0006's "who says what" table: same rows, reading the copies, grouped per branch.
+
+    0006 built one list of (event, field, value) rows and grouped it twice (the values,
+    and which fields are disputed), so a filter on ``event_id`` could not reach the
+    claims: one event's rows cost a pass over every claim. Here each field is its own
+    grouped SELECT over ``claims``, and a value is disputed when another claim of the
+    event gives a different one (the same as "more than one distinct value"); both
+    engines push ``WHERE event_id = ...`` into every branch and use ``ix_claims_event_id``.
+    """
     iso = _revision_module("0004_place_admin2_geonames")._iso
     fields = {
-        "event_type": "c.event_type",
-        "date": f"{iso(dialect, 'c.date_start')}",
-        "location": "c.location_name",
-        "actor1": "c.actor1_name",
-        "actor2": "c.actor2_name",
+        "event_type": "{c}.event_type",
+        "date": iso(dialect, "{c}.date_start"),
+        "location": "{c}.location_name",
+        "actor1": "{c}.actor1_name",
+        "actor2": "{c}.actor2_name",
         "fatalities": (
-            "CASE WHEN c.fatalities_low IS NOT NULL AND c.fatalities_high IS NOT NULL "
-            "AND c.fatalities_low <> c.fatalities_high "
-            "THEN CAST(c.fatalities_low AS TEXT) || '-' || CAST(c.fatalities_high AS TEXT) "
-            "ELSE CAST(COALESCE(c.fatalities_best, c.fatalities_low) AS TEXT) END"
+            "CASE WHEN {c}.fatalities_low IS NOT NULL AND {c}.fatalities_high IS NOT NULL "
+            "AND {c}.fatalities_low <> {c}.fatalities_high "
+            "THEN CAST({c}.fatalities_low AS TEXT) || '-' || CAST({c}.fatalities_high AS TEXT) "
+            "ELSE CAST(COALESCE({c}.fatalities_best, {c}.fatalities_low) AS TEXT) END"
         ),
-        "modality": "c.modality",
+        "modality": "{c}.modality",
     }
-    selects = "\n        UNION ALL\n".join(
-        f"""        SELECT c.event_id, '{name}' AS field, {expr} AS value, c.id AS claim_id,
-               COALESCE(c.claimant_name, c.article_source, 'the outlet') AS claimant,
-               c.article_source AS source, c.modality
-        FROM claims c
-        WHERE c.event_id IS NOT NULL AND c.status <> 'rejected' AND ({expr}) IS NOT NULL"""
-        for name, expr in fields.items()
-    )
     if dialect == "postgresql":
-        agg_ids = "string_agg(CAST(v.claim_id AS TEXT), ',' ORDER BY v.claim_id)"
+        agg_ids = "string_agg(CAST(c.id AS TEXT), ',' ORDER BY c.id)"
         agg = "string_agg(DISTINCT {col}, '; ' ORDER BY {col})"
     else:
-        agg_ids = "group_concat(v.claim_id, ',')"
+        agg_ids = "group_concat(c.id, ',')"
+        # SQLite's group_concat takes no separator with DISTINCT: join with ',' after
+        # hiding the values' own commas (unit separator), then give them back.
         agg = (
             "replace(replace(group_concat(DISTINCT replace({col}, ',', char(31))), ',', '; '),"
             " char(31), ',')"
         )
-    op.execute(
-        f"""
-        {create} contradictions AS
-        WITH v AS (
-{selects}
-        ),
-        disputed AS (
-            SELECT event_id, field FROM v GROUP BY event_id, field
-            HAVING count(DISTINCT value) > 1
-        )
-        SELECT v.event_id, v.field, v.value,
-               {agg.format(col="v.claimant")} AS claimants,
-               {agg.format(col="v.source")} AS sources,
-               {agg.format(col="v.modality")} AS modalities,
+    claimant = "COALESCE(c.claimant_name, c.article_source, 'the outlet')"
+    branches = []
+    for name, expr in fields.items():
+        mine, other = expr.format(c="c"), expr.format(c="o")
+        branches.append(
+            f"""        SELECT c.event_id, '{name}' AS field, {mine} AS value,
+               {agg.format(col=claimant)} AS claimants,
+               {agg.format(col="c.article_source")} AS sources,
+               {agg.format(col="c.modality")} AS modalities,
                {agg_ids} AS claim_ids,
                count(*) AS num_claims
-        FROM v JOIN disputed d ON d.event_id = v.event_id AND d.field = v.field
-        GROUP BY v.event_id, v.field, v.value
-        """
-    )
+        FROM claims c
+        WHERE c.event_id IS NOT NULL AND c.status <> 'rejected' AND ({mine}) IS NOT NULL
+          AND EXISTS (SELECT 1 FROM claims o
+                      WHERE o.event_id = c.event_id AND o.status <> 'rejected'
+                        AND ({other}) IS NOT NULL AND ({other}) <> ({mine}))
+        GROUP BY c.event_id, {mine}"""
+        )
+    union = "\n        UNION ALL\n".join(branches)
+    op.execute(f"{create} contradictions AS\n{union}")
