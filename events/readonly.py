@@ -39,10 +39,11 @@ read-only SQLAlchemy engine):
 * **Read-only file.** ``mode=ro`` in the ``file:`` URI (and ``immutable=1`` on
   a read-only medium), plus ``PRAGMA query_only``, which also covers the temp
   database.
-* **An authorizer** (:func:`sqlite_authorizer`) refuses ATTACH/DETACH always,
-  and in the user's statement: transaction control, PRAGMAs that set anything
-  (reading introspection PRAGMAs is allowed), ``load_extension`` and
-  ``fts3_tokenizer`` (which reads and registers native pointers).
+* **An authorizer** (:func:`sqlite_authorizer`) refuses ATTACH/DETACH,
+  ``load_extension`` and ``fts3_tokenizer`` (which reads and registers native
+  pointers) in every statement, and in the user's own statement also
+  transaction control and PRAGMAs that set anything (reading introspection
+  PRAGMAs is allowed).
 * **One statement.** Python's driver refuses a text holding several.
 * **No statement cache,** so a user's ``BEGIN`` is compiled (and authorised)
   anew rather than reusing the program's own.
@@ -104,6 +105,9 @@ def sqlite_authorizer(action: int, arg1: str | None, arg2: str | None, *_: Any) 
     if action in (sqlite3.SQLITE_ATTACH, sqlite3.SQLITE_DETACH):
         # ATTACH would let a read-only query open (and write) another file.
         reason = "ATTACH would open another database file"
+    elif action == sqlite3.SQLITE_FUNCTION:
+        # Also in the program's own statements: an export's --where is inside one.
+        reason = REFUSED_FUNCTIONS.get((arg2 or "").lower())
     elif not getattr(DENIALS, "user_sql", False):
         pass  # the program's own statements (BEGIN, the driver's PRAGMA reads)
     elif action in (sqlite3.SQLITE_TRANSACTION, sqlite3.SQLITE_SAVEPOINT):
@@ -112,8 +116,6 @@ def sqlite_authorizer(action: int, arg1: str | None, arg2: str | None, *_: Any) 
         name = (arg1 or "").lower()
         if not (name in READ_PRAGMAS or (name in GET_ONLY_PRAGMAS and arg2 is None)):
             reason = f"PRAGMA {name} would change the connection's settings"
-    elif action == sqlite3.SQLITE_FUNCTION:
-        reason = REFUSED_FUNCTIONS.get((arg2 or "").lower())
     if reason is None:
         return sqlite3.SQLITE_OK
     DENIALS.reason = reason
