@@ -37,8 +37,8 @@ SQLite has no roles; the file is opened so that SQLite itself refuses writes
 read-only SQLAlchemy engine):
 
 * **Read-only file.** ``mode=ro`` in the ``file:`` URI (and ``immutable=1`` on
-  a read-only medium), plus ``PRAGMA query_only``, which also covers the temp
-  database.
+  a read-only medium with no ``-wal`` file), plus ``PRAGMA query_only``, which
+  also covers the temp database.
 * **An authorizer** (:func:`sqlite_authorizer`) refuses ATTACH/DETACH,
   ``load_extension`` and ``fts3_tokenizer`` (which reads and registers native
   pointers) in every statement, and in the user's own statement also
@@ -147,9 +147,13 @@ def open_sqlite_readonly(path: Path, busy_timeout_ms: int) -> sqlite3.Connection
     """
     resolved = path.resolve()
     uri = f"file:{_file_url_path(resolved)}?mode=ro"
-    if not os.access(resolved.parent, os.W_OK):
+    wal = resolved.with_name(resolved.name + "-wal")
+    if not os.access(resolved.parent, os.W_OK) and not wal.exists():
         # Read-only medium (a shared dataset): SQLite cannot create the WAL
         # index beside the file, and nothing can change the file under us.
+        # Not when a -wal file is there: committed rows may still be in it, and
+        # an immutable reader would not see them (mode=ro reads them through
+        # the writer's -shm).
         uri += "&immutable=1"
     # No statement cache: a cached statement skips the authorizer, so a user's
     # "BEGIN" would reuse the program's own, already-authorised one.

@@ -124,6 +124,29 @@ def test_a_database_in_a_directory_the_reader_cannot_write(sqlite_db: str) -> No
         shutil.rmtree(base)
 
 
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() != 0, reason="drops root to nobody")
+def test_a_reader_who_cannot_write_the_directory_sees_rows_still_in_the_wal(
+    sqlite_db: str,
+) -> None:
+    """Opened immutable, SQLite would ignore the -wal file and miss committed rows."""
+    base = Path(tempfile.mkdtemp(prefix="events-ro-", dir="/tmp"))
+    writer = None
+    try:
+        shutil.copy(sqlite_db, base / "events.db")
+        base.chmod(0o755)
+        writer = sqlite3.connect(base / "events.db", isolation_level=None)
+        writer.execute("PRAGMA wal_autocheckpoint = 0")  # the row stays in the -wal file
+        writer.execute("INSERT INTO sources (name) VALUES ('in the wal')")
+        for name in ("events.db", "events.db-wal", "events.db-shm"):
+            (base / name).chmod(0o644)
+        outcome = _as_nobody(base / "events.db", "select name from sources")
+        assert outcome.get("rows") == [["in the wal"]], outcome
+    finally:
+        if writer is not None:
+            writer.close()
+        shutil.rmtree(base)
+
+
 def _older_revision(path: Path) -> None:
     con = sqlite3.connect(path)
     con.execute("UPDATE alembic_version SET version_num = 'deadbeef'")
