@@ -12,6 +12,7 @@ that is not at the program's schema) goes through SQLAlchemy as before.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sqlite3
 import time
@@ -139,12 +140,15 @@ def _open_current_sqlite(path: Path) -> sqlite3.Connection | None:
             "SELECT (SELECT version_num FROM alembic_version) WHERE EXISTS (SELECT 1 FROM "
             "sqlite_master WHERE type = 'table' AND name = 'alembic_version')"
         ).fetchone()
+        if row is not None and row[0] is not None and row[0] == head_revision():
+            return con
     except sqlite3.Error:
-        row = None
-    if row is None or row[0] is None or row[0] != head_revision():
+        pass
+    except BaseException:
         con.close()
-        return None
-    return con
+        raise
+    con.close()
+    return None
 
 
 @contextmanager
@@ -204,7 +208,8 @@ def _sqlite(
             cur.close()
         con.set_progress_handler(None, 0)
         if con.in_transaction:
-            con.rollback()
+            with contextlib.suppress(sqlite3.Error):  # closed (or reset by its pool) next
+                con.rollback()
 
 
 def _bind(sql: str, params: Mapping[str, Any]) -> tuple[str, list[Any]]:
