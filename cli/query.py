@@ -33,15 +33,10 @@ def query(obj: dict, sql: str, params: tuple[tuple[str, str], ...], timeout: flo
     Researchers query the views claims_flat (one row per claim) and
     events_flat (one row per event); any table can be read. Writes are refused.
     """
-    from events.db import open_database
-    from events.query import run_query, typed_value
+    from events.query import query_database, typed_value
 
-    database = open_database(obj["db"], readonly=True, timeout=timeout)
-    try:
-        bound = {name: typed_value(value) for name, value in params}
-        with run_query(database, sql, bound, timeout=timeout) as result:
-            for warning in result.warnings:
-                click.echo(f"warning: {warning}", err=True)
-            render(result.columns, result.rows, fmt, headers=headers)
-    finally:
-        database.dispose()
+    bound = {name: typed_value(value) for name, value in params}
+    with query_database(obj["db"], sql, bound, timeout=timeout) as result:
+        for warning in result.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        render(result.columns, result.rows, fmt, headers=headers)

@@ -2,30 +2,33 @@
 
 One place resolves the database (``--db``, then ``EVENTS_DB``, then ``./events.db``);
 the Alembic ``env.py`` uses the same engine factory.
+
+SQLAlchemy is imported by the functions that use it, not with this module: a
+query on a SQLite file resolves its path and reads the migration head from here
+without loading SQLAlchemy (a quarter of a second of start-up).
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 import sqlite3
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
-
-from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
-from sqlalchemy.exc import DatabaseError as SADatabaseError
 
 from events.errors import DatabaseError, SchemaOutOfDate
+from events.readonly import guard_sqlite, open_sqlite_readonly
+from events.readonly import take_denial as take_denial  # re-exported: the guard lives there
+from events.readonly import user_sql as user_sql
 
-if TYPE_CHECKING:  # the ORM loads when a session is first made, not for a query
+if TYPE_CHECKING:  # SQLAlchemy loads when an engine is made; the ORM when a session is
+    from sqlalchemy import Engine
+    from sqlalchemy.engine import URL
+    from sqlalchemy.exc import DatabaseError as SADatabaseError
     from sqlalchemy.orm import Session
 
 DEFAULT_DB = "events.db"
@@ -50,6 +53,9 @@ def resolve_url(db: str | None = None) -> str:
 
 def describe(url: str) -> str:
     """Return the URL without its password, for messages."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
@@ -58,6 +64,8 @@ def describe(url: str) -> str:
 
 def sqlite_path(url: str) -> Path | None:
     """Return the file of a SQLite URL, or None for other engines and memory."""
+    from sqlalchemy.engine import make_url
+
     u = make_url(url)
     if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
         return None
@@ -87,6 +95,10 @@ class Database:
 
 def make_engine(url: str, *, readonly: bool = False, timeout: float | None = None) -> Engine:
     """Create an engine with the pragmas and modes this program relies on."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
     try:
         u = make_url(url)
     except ArgumentError as exc:
@@ -103,43 +115,34 @@ def make_engine(url: str, *, readonly: bool = False, timeout: float | None = Non
 
 
 def _sqlite_engine(u: URL, *, readonly: bool, timeout: float | None) -> Engine:
+    from sqlalchemy import create_engine, event
+
     path = u.database
     if readonly and path and path != ":memory:":
         if not Path(path).exists():
             raise DatabaseError(f"database {path} does not exist: run `events init` first")
-        # mode=ro is SQLite's own read-only mode: no SQL can undo it.
-        resolved = Path(path).resolve()
-        uri = f"file:{_file_url_path(resolved)}?mode=ro"
-        if not os.access(resolved.parent, os.W_OK):
-            # Read-only medium (a shared dataset): SQLite cannot create the WAL
-            # index beside the file, and nothing can change the file under us.
-            uri += "&immutable=1"
+        file = Path(path)
+        # mode=ro, query_only and the authorizer: see events.readonly.
         engine = create_engine(
-            "sqlite://",
-            # No statement cache: a cached statement skips the authorizer, so a
-            # user's "BEGIN" would reuse the program's own, already-authorised one.
-            creator=lambda: sqlite3.connect(
-                uri, uri=True, check_same_thread=False, cached_statements=0
-            ),
+            "sqlite://", creator=lambda: open_sqlite_readonly(file, SQLITE_BUSY_TIMEOUT_MS)
         )
     else:
         engine = create_engine(u, connect_args={"check_same_thread": False})
 
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
-        # Let SQLAlchemy, not the driver's legacy mode, decide where
-        # transactions begin (see the "begin" hook below).
-        dbapi_conn.isolation_level = None
-        cur = dbapi_conn.cursor()
-        cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-        cur.execute("PRAGMA foreign_keys = ON")
-        if not readonly:
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+            if readonly:  # an in-memory database
+                guard_sqlite(dbapi_conn, SQLITE_BUSY_TIMEOUT_MS)
+                return
+            # Let SQLAlchemy, not the driver's legacy mode, decide where
+            # transactions begin (see the "begin" hook below).
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+            cur.execute("PRAGMA foreign_keys = ON")
             cur.execute("PRAGMA journal_mode = WAL")
             cur.execute("PRAGMA synchronous = NORMAL")
-        else:
-            cur.execute("PRAGMA query_only = ON")
-            dbapi_conn.set_authorizer(_read_only_authorizer)
-        cur.close()
+            cur.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
@@ -150,78 +153,9 @@ def _sqlite_engine(u: URL, *, readonly: bool, timeout: float | None) -> Engine:
     return engine
 
 
-def _file_url_path(path: Path) -> str:
-    """Return ``path`` as the path part of a file: URI (urllib's pathname2url).
-
-    On POSIX that is quote(); importing urllib.request for it would load http.client
-    and email, 30 ms of every read-only command's start-up.
-    """
-    if os.name == "nt":  # pragma: no cover - drive letters and backslashes
-        from urllib.request import pathname2url
-
-        return pathname2url(str(path))
-    return quote(str(path))
-
-
-#: Why the authorizer last refused something on this thread (read by the query
-#: command to say why, instead of SQLite's bare "not authorized").
-DENIALS = threading.local()
-
-#: PRAGMAs a read-only query may run: introspection, with or without an argument.
-READ_PRAGMAS = frozenset(
-    "table_info table_xinfo table_list index_list index_info index_xinfo foreign_key_list "
-    "foreign_key_check database_list collation_list function_list module_list pragma_list "
-    "compile_options integrity_check quick_check".split()
-)
-#: PRAGMAs a read-only query may read but not set.
-GET_ONLY_PRAGMAS = frozenset(
-    "user_version schema_version application_id page_count page_size freelist_count "
-    "encoding journal_mode data_version foreign_keys query_only busy_timeout".split()
-)
-
-
-def _read_only_authorizer(action: int, arg1: str | None, arg2: str | None, *_: Any) -> int:
-    reason = None
-    if action in (sqlite3.SQLITE_ATTACH, sqlite3.SQLITE_DETACH):
-        # ATTACH would let a read-only query open (and write) another file.
-        reason = "ATTACH would open another database file"
-    elif not getattr(DENIALS, "user_sql", False):
-        pass  # the program's own statements (BEGIN, the driver's PRAGMA reads)
-    elif action in (sqlite3.SQLITE_TRANSACTION, sqlite3.SQLITE_SAVEPOINT):
-        reason = "a query cannot begin, end or change its transaction"
-    elif action == sqlite3.SQLITE_PRAGMA:
-        name = (arg1 or "").lower()
-        if not (name in READ_PRAGMAS or (name in GET_ONLY_PRAGMAS and arg2 is None)):
-            reason = f"PRAGMA {name} would change the connection's settings"
-    elif action == sqlite3.SQLITE_FUNCTION and (arg2 or "").lower() == "load_extension":
-        reason = (
-            "load_extension is disabled: an extension is native code that could do anything, "
-            "so queries never load one"
-        )
-    if reason is None:
-        return sqlite3.SQLITE_OK
-    DENIALS.reason = reason
-    return sqlite3.SQLITE_DENY
-
-
-@contextmanager
-def user_sql() -> Iterator[None]:
-    """Mark statements prepared inside the block as the user's (stricter authorizer)."""
-    DENIALS.user_sql = True
-    try:
-        yield
-    finally:
-        DENIALS.user_sql = False
-
-
-def take_denial() -> str | None:
-    """Return (and forget) why the read-only authorizer last refused something."""
-    reason = getattr(DENIALS, "reason", None)
-    DENIALS.reason = None
-    return reason
-
-
 def _postgres_engine(u: URL, *, readonly: bool, timeout: float | None) -> Engine:
+    from sqlalchemy import create_engine
+
     # JIT compiles plans whose estimated cost is high, e.g. every query over the
     # views with their per-row sub-queries: ~0.8 s spent to save milliseconds.
     options = ["-c jit=off"]
@@ -238,10 +172,12 @@ def _postgres_engine(u: URL, *, readonly: bool, timeout: float | None) -> Engine
 def migrations_dir() -> Path:
     """Return the Alembic script directory (installed package or checkout)."""
     try:
-        path = Path(str(resources.files("events.migrations")))
-        if (path / "env.py").is_file():
-            return path
-    except (ModuleNotFoundError, TypeError):  # not installed as a package
+        # The package's directory on disk, as importlib.resources.files() would give
+        # it; importing that (zipfile, tempfile ...) cost a query 15 ms of start-up.
+        for location in getattr(importlib.import_module("events.migrations"), "__path__", []):
+            if (Path(location) / "env.py").is_file():
+                return Path(location)
+    except ModuleNotFoundError:  # not installed as a package
         pass
     checkout = Path(__file__).resolve().parent.parent / "migrations"
     if (checkout / "env.py").is_file():
@@ -299,6 +235,9 @@ def current_revision(engine: Engine, url: str | None = None) -> str | None:
     Raises DatabaseError for a file that is not a database or belongs to
     another program.
     """
+    from sqlalchemy import inspect, text
+    from sqlalchemy.exc import DatabaseError as SADatabaseError
+
     try:
         with engine.connect() as conn:
             names = set(inspect(conn).get_table_names())
@@ -316,6 +255,8 @@ def current_revision(engine: Engine, url: str | None = None) -> str | None:
 
 def explain(exc: SADatabaseError, url: str) -> str:
     """Return one line saying why the database could not be used."""
+    from sqlalchemy.exc import OperationalError
+
     msg = str(exc.orig) if exc.orig is not None else str(exc)
     first = msg.strip().splitlines()[0] if msg.strip() else type(exc).__name__
     where = describe(url)
@@ -402,6 +343,7 @@ def upgrade(url: str, revision: str = "head") -> list[str]:
     project's tables afterwards, since a migration may have added some.
     """
     from alembic import command
+    from sqlalchemy.engine import make_url
 
     _run_alembic(url, lambda cfg: command.upgrade(cfg, revision))
     if make_url(url).get_backend_name() != "postgresql":
@@ -411,6 +353,8 @@ def upgrade(url: str, revision: str = "head") -> list[str]:
 
 def setup_reader(url: str) -> Any:
     """Create/refresh the PostgreSQL reader role and its grants (see events.readonly)."""
+    from sqlalchemy.exc import DatabaseError as SADatabaseError
+
     from events import readonly
     from events.models import Base
     from events.views import VIEWS
@@ -434,6 +378,8 @@ def downgrade(url: str, revision: str = "-1") -> None:
 
 
 def _run_alembic(url: str, action: Any) -> None:
+    from sqlalchemy.exc import DatabaseError as SADatabaseError
+
     engine = make_engine(url)
     try:
         current_revision(engine, url)  # readable errors for non-databases first

@@ -8,10 +8,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from operator import itemgetter
 from typing import IO, Any
 
-from events.export_query import FORMATS, ExportError
-from events.lexicon import UCDP_REGIONS as UCDP_REGIONS  # re-exported: the codebook's names
-from events.lexicon import InterRule as InterRule
-from events.lexicon import inter_rules as inter_rules
+# Nothing from the export's query side (SQLAlchemy, the catalog, the lexicon) at
+# import: `events query --csv` writes with these functions too.
 
 #: How often (rows) the progress callback is called; only used when it is given,
 #: because counting in Python costs a function call per row.
@@ -52,6 +50,8 @@ def write_rows(
             out.write(dumps(dict(zip(names, row, strict=True))))
             out.write("\n")
     else:
+        from events.export_query import FORMATS, ExportError
+
         raise ExportError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
     return next(counter)
 

@@ -31,18 +31,166 @@ Read-only is enforced by the servers, never by reading the SQL text:
   lock-down (and the wrapper above) is in place.
 * **Time.** ``statement_timeout`` is set before the role switch, and a client
   timer cancels the statement as a second guard.
+
+SQLite has no roles; the file is opened so that SQLite itself refuses writes
+(:func:`open_sqlite_readonly`, used by ``events query`` directly and by every
+read-only SQLAlchemy engine):
+
+* **Read-only file.** ``mode=ro`` in the ``file:`` URI (and ``immutable=1`` on
+  a read-only medium with no ``-wal`` file), plus ``PRAGMA query_only``, which
+  also covers the temp database.
+* **An authorizer** (:func:`sqlite_authorizer`) refuses ATTACH/DETACH,
+  ``load_extension`` and ``fts3_tokenizer`` (which reads and registers native
+  pointers) in every statement, and in the user's own statement also
+  transaction control and PRAGMAs that set anything (reading introspection
+  PRAGMAs is allowed).
+* **One statement.** Python's driver refuses a text holding several.
+* **No statement cache,** so a user's ``BEGIN`` is compiled (and authorised)
+  anew rather than reusing the program's own.
+
+This module imports only the standard library (psycopg when PostgreSQL runs):
+a SQLite query starts without SQLAlchemy.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
+import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from events.errors import QueryError, ReadOnlyViolation
+
+# --- SQLite ---------------------------------------------------------------------------------
+
+#: Why the authorizer last refused something on this thread (read by the query
+#: command to say why, instead of SQLite's bare "not authorized").
+DENIALS = threading.local()
+
+#: PRAGMAs a read-only query may run: introspection, with or without an argument.
+READ_PRAGMAS = frozenset(
+    "table_info table_xinfo table_list index_list index_info index_xinfo foreign_key_list "
+    "foreign_key_check database_list collation_list function_list module_list pragma_list "
+    "compile_options integrity_check quick_check".split()
+)
+#: PRAGMAs a read-only query may read but not set.
+GET_ONLY_PRAGMAS = frozenset(
+    "user_version schema_version application_id page_count page_size freelist_count "
+    "encoding journal_mode data_version foreign_keys query_only busy_timeout".split()
+)
+
+#: SQL functions a query may never call, with the reason it is told.
+REFUSED_FUNCTIONS = {
+    "load_extension": (
+        "load_extension is disabled: an extension is native code that could do anything, "
+        "so queries never load one"
+    ),
+    # fts3_tokenizer(name) returns a tokenizer's address in memory, and
+    # fts3_tokenizer(name, blob) registers any address as a tokenizer's code.
+    "fts3_tokenizer": (
+        "fts3_tokenizer is disabled: it reads and registers addresses of native code"
+    ),
+}
+
+
+def sqlite_authorizer(action: int, arg1: str | None, arg2: str | None, *_: Any) -> int:
+    """SQLite authorizer of read-only connections (see the module's docstring)."""
+    reason = None
+    if action in (sqlite3.SQLITE_ATTACH, sqlite3.SQLITE_DETACH):
+        # ATTACH would let a read-only query open (and write) another file.
+        reason = "ATTACH would open another database file"
+    elif action == sqlite3.SQLITE_FUNCTION:
+        # Also in the program's own statements: an export's --where is inside one.
+        reason = REFUSED_FUNCTIONS.get((arg2 or "").lower())
+    elif not getattr(DENIALS, "user_sql", False):
+        pass  # the program's own statements (BEGIN, the driver's PRAGMA reads)
+    elif action in (sqlite3.SQLITE_TRANSACTION, sqlite3.SQLITE_SAVEPOINT):
+        reason = "a query cannot begin, end or change its transaction"
+    elif action == sqlite3.SQLITE_PRAGMA:
+        name = (arg1 or "").lower()
+        if not (name in READ_PRAGMAS or (name in GET_ONLY_PRAGMAS and arg2 is None)):
+            reason = f"PRAGMA {name} would change the connection's settings"
+    if reason is None:
+        return sqlite3.SQLITE_OK
+    DENIALS.reason = reason
+    return sqlite3.SQLITE_DENY
+
+
+@contextmanager
+def user_sql() -> Iterator[None]:
+    """Mark statements prepared inside the block as the user's (stricter authorizer)."""
+    DENIALS.user_sql = True
+    try:
+        yield
+    finally:
+        DENIALS.user_sql = False
+
+
+def take_denial() -> str | None:
+    """Return (and forget) why the read-only authorizer last refused something."""
+    reason = getattr(DENIALS, "reason", None)
+    DENIALS.reason = None
+    return reason
+
+
+def open_sqlite_readonly(path: Path, busy_timeout_ms: int) -> sqlite3.Connection:
+    """Open the SQLite file ``path`` so that SQLite refuses every change to it.
+
+    The connection is in autocommit mode (the caller opens its transactions)
+    and carries the authorizer above.
+    """
+    resolved = path.resolve()
+    uri = f"file:{_file_url_path(resolved)}?mode=ro"
+    wal = resolved.with_name(resolved.name + "-wal")
+    if not os.access(resolved.parent, os.W_OK) and not wal.exists():
+        # Read-only medium (a shared dataset): SQLite cannot create the WAL
+        # index beside the file, and nothing can change the file under us.
+        # Not when a -wal file is there: committed rows may still be in it, and
+        # an immutable reader would not see them (mode=ro reads them through
+        # the writer's -shm).
+        uri += "&immutable=1"
+    # No statement cache: a cached statement skips the authorizer, so a user's
+    # "BEGIN" would reuse the program's own, already-authorised one.
+    con = sqlite3.connect(uri, uri=True, check_same_thread=False, cached_statements=0)
+    try:
+        guard_sqlite(con, busy_timeout_ms)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def guard_sqlite(con: sqlite3.Connection, busy_timeout_ms: int) -> None:
+    """Make ``con`` query-only, with the read-only authorizer, in autocommit mode."""
+    con.isolation_level = None
+    cur = con.cursor()
+    cur.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+    cur.execute("PRAGMA foreign_keys = ON")
+    cur.execute("PRAGMA query_only = ON")
+    cur.close()
+    con.set_authorizer(sqlite_authorizer)
+
+
+def _file_url_path(path: Path) -> str:
+    """Return ``path`` as the path part of a file: URI (urllib's pathname2url).
+
+    On POSIX that is quote(); importing urllib.request for it would load http.client
+    and email, 30 ms of every read-only command's start-up.
+    """
+    if os.name == "nt":  # pragma: no cover - drive letters and backslashes
+        from urllib.request import pathname2url
+
+        return pathname2url(str(path))
+    return quote(str(path))
+
+
+# --- PostgreSQL -----------------------------------------------------------------------------
 
 #: The role user SQL runs as on PostgreSQL (cluster-wide; rights granted per database).
 READER_ROLE = "events_reader"

@@ -166,6 +166,27 @@ def test_load_extension_is_refused_with_its_reason(runner, sqlite_db: str) -> No
     assert "read-only" not in result.stderr  # it is not a write: say what it is
 
 
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "select fts3_tokenizer('simple')",
+        "select fts3_tokenizer('mine', x'4141414141414141')",
+        "select 1 where fts3_tokenizer('simple') is not null",
+    ],
+)
+def test_sqlite_native_pointers_are_refused(runner, sqlite_db: str, sql: str) -> None:  # type: ignore[no-untyped-def]
+    """fts3_tokenizer(name) returns a pointer; with a blob it registers one as tokenizer code."""
+    result = invoke(runner, "--db", sqlite_db, "query", sql, "--csv")
+    _refused(result)
+    assert "fts3_tokenizer is disabled" in result.stderr
+    assert result.stdout == ""
+    where = invoke(
+        runner, "--db", sqlite_db, "export", "-", "--where", "fts3_tokenizer('simple') is not null"
+    )
+    _refused(where)
+    assert where.stdout == ""
+
+
 # --- server files, programs, admin functions ---------------------------------------------
 
 

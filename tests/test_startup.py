@@ -85,6 +85,24 @@ def test_a_query_loads_neither_the_pipeline_nor_the_models(sqlite_db: str) -> No
     assert "events.query" in modules  # the probe did run the query
 
 
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["select 1"], 0),
+        (["select :n as n, * from claims_flat", "-p", "n", "2", "--csv", "--timeout", "5"], 0),
+        (["delete from actors"], 1),  # refused by SQLite, reported without SQLAlchemy
+        (["select * from no_such_table"], 1),
+    ],
+)
+def test_a_sqlite_query_runs_without_sqlalchemy(sqlite_db: str, args: list[str], code: int) -> None:
+    """sqlite3 alone reads a SQLite file: not even SQLAlchemy's core is imported."""
+    report, modules = _loaded_after("--db", sqlite_db, "query", *args)
+    assert report["code"] == code
+    assert "events.query" in modules
+    assert [m for m in modules if m == "sqlalchemy" or m.startswith("sqlalchemy.")] == []
+    assert _heavy(modules) == []  # --csv writes with the export's writer, not its query side
+
+
 @pytest.mark.parametrize("name", sorted(COMMANDS))
 def test_the_registry_shows_each_commands_own_help(name: str) -> None:
     command = load_command(name)
