@@ -12,7 +12,8 @@ at 1,000,000 claims with the indexes in place.
 
 The filter values are picked from the data before timing (untimed): the country
 with the most claims and its busiest month (the worst case for that filter),
-and the person named in the most claims. Prints figures; asserts nothing.
+the person named in the most claims, the outlet with the most articles and the
+event with the most claims. Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
@@ -68,6 +69,10 @@ CASES = (
     Case("claims: country + month, first 100",
          "select * from claims_flat where country = :country "
          "and date_start >= :month_start and date_start < :month_end limit 100"),
+    Case("claims: source + type",
+         "select * from claims_flat where source = :source and event_type = 'PROTEST'"),
+    Case("contradictions: one event (its most-reported)",
+         "select * from contradictions where event_id = :event_id"),
     # Not what researchers type: what an index can do on the base table.
     Case("rewrite: claims count by type (table)",
          "select event_type, count(*) as n from claims group by event_type"),
@@ -90,10 +95,19 @@ def pick_params(database: Database) -> dict[str, Any]:
         actor_id = conn.execute(
             text("select min(id) from actors where name = :n"), {"n": actor}
         ).scalar_one()
+        event_id = conn.execute(text(
+            "select event_id from claims where event_id is not null "
+            "group by event_id order by count(*) desc limit 1"
+        )).scalar_one()  # fmt: skip
+        source = conn.execute(text(
+            "select s.name from articles a join sources s on s.id = a.source_id "
+            "group by s.name order by count(*) desc limit 1"
+        )).scalar_one()  # fmt: skip
     start = dt.date.fromisoformat(f"{ym}-01")
     end = (start + dt.timedelta(days=32)).replace(day=1)
     return {"country": country, "month_start": start.isoformat(),
-            "month_end": end.isoformat(), "actor": actor, "actor_id": actor_id}  # fmt: skip
+            "month_end": end.isoformat(), "actor": actor, "actor_id": actor_id,
+            "event_id": event_id, "source": source}  # fmt: skip
 
 
 def timed(database: Database, sql: str, params: dict[str, Any], repeat: int) -> tuple[float, int]:
