@@ -374,12 +374,15 @@ def _store_batch(database: Database, entries: list[Outcome | Document]) -> list[
 
     if not any(isinstance(entry, Document) for entry in entries):
         return [entry for entry in entries if isinstance(entry, Outcome)]
+    from events.store import BatchCache
+
     for attempt in range(1, STORE_RETRIES + 1):
         try:
             with database.session() as session, session.begin():
                 _lock_batch(session, entries)
+                cache = _batch_cache(session, entries, BatchCache())
                 return [
-                    entry if isinstance(entry, Outcome) else _store_in(session, entry)
+                    entry if isinstance(entry, Outcome) else _store_in(session, entry, cache)
                     for entry in entries
                 ]
         except OperationalError as exc:
@@ -405,32 +408,63 @@ def _lock_batch(session: Any, entries: list[Outcome | Document]) -> None:
     lock_blocks(session, keys)
 
 
-def _store_in(session: Any, doc: Document) -> Outcome:
-    """Store one extracted document under a savepoint of the batch's transaction."""
+def _batch_cache(session: Any, entries: list[Outcome | Document], cache: Any) -> Any:
+    """Ask once, at the start of the batch's transaction, which of its texts are stored."""
+    from events.store import content_hash, text_hash
+
+    hashes: set[str] = set()
+    for entry in entries:
+        if isinstance(entry, Document):
+            digest = content_hash(entry.raw)
+            identity = cache.text_hashes[digest] = text_hash(entry)
+            hashes.add(digest)
+            if identity is not None:
+                hashes.add(identity)
+    cache.load_stored(session, hashes)
+    return cache
+
+
+def _store_in(session: Any, doc: Document, cache: Any) -> Outcome:
+    """Store one extracted document under a savepoint of the batch's transaction.
+
+    ``cache`` (a :class:`events.store.BatchCache`) holds what the batch's earlier
+    articles looked up; when an article is rolled back to its savepoint, the rows
+    it cached are forgotten.
+    """
     from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
-    from events.store import content_hash, store_document
+    from events.linking.direct import savepoint
+    from events.store import content_hash, store_document, text_hash
 
     if not doc.body.strip() and not doc.title.strip():
         return Outcome(doc.origin, "failed", "no article text left after cleaning")
     digest = content_hash(doc.raw)
     for attempt in range(1, STORE_RETRIES + 1):
         try:
-            with session.begin_nested():
-                stored = store_document(session, doc, digest)
+            with savepoint(cache.connection(session)):
+                stored = store_document(session, doc, digest, cache=cache)
             break
         except IntegrityError:
             # Another process stored the same text between our check and insert.
+            cache.forget_rows()
             return Outcome(doc.origin, "skipped", "already stored (same text)")
         except OperationalError as exc:
+            cache.forget_rows()
             if attempt < STORE_RETRIES and _is_transient(exc):
                 time.sleep(0.05 * attempt)
                 continue
             _raise_if_fatal(exc)
             return _db_failure(doc, exc)
         except SQLAlchemyError as exc:
+            cache.forget_rows()
             _raise_if_fatal(exc)
             return _db_failure(doc, exc)
+        except BaseException:
+            cache.forget_rows()
+            raise
+    if stored is not None:
+        identity = cache.text_hashes[digest] if digest in cache.text_hashes else text_hash(doc)
+        cache.stored.update([digest] if identity is None else [digest, identity])
     if stored is None:
         return Outcome(doc.origin, "skipped", "already stored (same text)")
     return Outcome(
