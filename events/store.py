@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -23,13 +23,17 @@ from sqlalchemy import (
     insert,
     or_,
     select,
+    union,
     update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from events import EXTRACTOR_VERSION
-from events.catalog import dedupe, insert_ignore, normalize_alias
+from events.catalog import dedupe, normalize_alias
 from events.linking.copies import mark_copy
+from events.linking.direct import run
 from events.linking.incremental import link_article
 from events.linking.summary import connection_of
 from events.models import (
@@ -92,6 +96,53 @@ def text_hash(doc: Document) -> str | None:
 
 
 @dataclass
+class BatchCache:
+    """What the store has read or written in the current transaction (ingest's batch).
+
+    Sources, actors, places and aliases repeat from one article to the next; each is
+    inserted (insert-ignore) and looked up once per transaction, then taken from
+    here. ``stored`` holds the content and text hashes known to be stored: those
+    found by :meth:`load_stored` at the start of the batch and those of the
+    articles committed to the batch since. After an article is rolled back to its
+    savepoint the rows it may have written are unknown: call :meth:`forget_rows`.
+    """
+
+    conn: Connection | None = None  # the transaction's connection, once known
+    stored: set[str] = field(default_factory=set)
+    checked: set[str] = field(default_factory=set)  # hashes load_stored asked about
+    text_hashes: dict[str, str | None] = field(default_factory=dict)  # content: text hash
+    sources: dict[str, int] = field(default_factory=dict)
+    actors: dict[str, tuple[int, int | None]] = field(default_factory=dict)  # key: id, parent
+    actor_misses: set[str] = field(default_factory=set)  # parent keys with no actor
+    aliases: set[tuple[int, str]] = field(default_factory=set)  # (actor id, normalized)
+    places: dict[str, tuple[int, str | None, int | None]] = field(default_factory=dict)
+
+    def connection(self, session: Session | Connection) -> Connection:
+        """Return the connection of ``session``'s transaction (asked once: ingest's
+        session holds no ORM objects to flush)."""
+        if self.conn is None:
+            self.conn = connection_of(session)
+        return self.conn
+
+    def load_stored(self, session: Session, digests: set[str]) -> None:
+        """Find which of ``digests`` (content or text hashes) are stored: one query."""
+        wanted = sorted(digests - self.checked)
+        conn = self.connection(session)
+        for start in range(0, len(wanted), 250):
+            chunk = wanted[start : start + 250]
+            for (found,) in run(conn, _STORED_HASHES, {"digests": chunk}):
+                self.stored.add(found)
+        self.checked.update(wanted)
+
+    def forget_rows(self) -> None:
+        self.sources.clear()
+        self.actors.clear()
+        self.actor_misses.clear()
+        self.aliases.clear()
+        self.places.clear()
+
+
+@dataclass
 class Stored:
     """What storing one document produced."""
 
@@ -101,12 +152,16 @@ class Stored:
     events_linked: int
 
 
-def find_article(session: Session, digest: str, text_digest: str | None = None) -> int | None:
+def find_article(
+    session: Session | Connection, digest: str, text_digest: str | None = None
+) -> int | None:
     """Return the id of the article with this content hash (or this text hash), if stored."""
+    conn = connection_of(session)
     if text_digest is None:
-        return connection_of(session).execute(_BY_DIGEST, {"digest": digest}).scalar_one_or_none()
-    params = {"digest": digest, "text_digest": text_digest}
-    return connection_of(session).execute(_BY_DIGESTS, params).scalar_one_or_none()
+        rows = run(conn, _BY_DIGEST, {"digest": digest})
+    else:
+        rows = run(conn, _BY_DIGESTS, {"digest": digest, "text_digest": text_digest})
+    return rows[0][0] if rows else None
 
 
 # Statements of the per-article path, built once (building one per call cost more
@@ -122,6 +177,12 @@ _BY_DIGESTS = (
     )
     .limit(1)
 )
+_STORED_HASHES: Any = union(
+    select(Article.content_hash).where(
+        Article.content_hash.in_(bindparam("digests", expanding=True))
+    ),
+    select(Article.text_hash).where(Article.text_hash.in_(bindparam("digests", expanding=True))),
+)
 _NEW_ARTICLE = insert(_ARTICLES).returning(_ARTICLES.c.id)
 _NEW_CLAIMS = insert(_CLAIMS).returning(_CLAIMS.c.id, sort_by_parameter_order=True)
 _NEW_CLAIM_ACTORS = insert(cast(Table, ClaimActor.__table__))
@@ -134,47 +195,67 @@ _PLACES_BY_KEY = select(Location.key, Location.id, Location.admin2, Location.geo
 )
 
 
-def store_document(session: Session, doc: Document, digest: str | None = None) -> Stored | None:
+def store_document(
+    session: Session,
+    doc: Document,
+    digest: str | None = None,
+    *,
+    cache: BatchCache | None = None,
+) -> Stored | None:
     """Insert ``doc`` with everything extracted from it; None if already stored.
 
     Already stored means the same input (``content_hash``) or the same cleaned
     text (``text_hash``), so ``doc`` must have been through the clean stage.
+    With ``cache`` (ingest's batch), the hashes it was asked about
+    (:meth:`BatchCache.load_stored`) are not looked up again, nor the shared rows
+    it holds.
     """
     digest = digest or content_hash(doc.raw)
-    identity = text_hash(doc)
-    if find_article(session, digest, identity) is not None:
+    cache = cache if cache is not None else BatchCache()
+    identity = cache.text_hashes[digest] if digest in cache.text_hashes else text_hash(doc)
+    hashes = {digest} if identity is None else {digest, identity}
+    if hashes & cache.stored:
         return None
-    source_id = _source_id(session, doc.source) if doc.source else None
-    article_id = (
-        connection_of(session)
-        .execute(
-            _NEW_ARTICLE,
-            {
-                "source_id": source_id,
-                "external_id": doc.external_id,
-                "url": doc.url,
-                "title": doc.title or doc.given_title,
-                "body": doc.body,
-                "comments": doc.comments or None,
-                "published": doc.published,
-                "published_precision": doc.published_precision if doc.published else "unknown",
-                "published_inferred": doc.published_inferred,
-                "language": doc.language,
-                "origin": doc.origin,
-                "content_hash": digest,
-                "text_hash": identity,
-                "warnings": doc.warnings or None,
-                "extractor_version": EXTRACTOR_VERSION,
-            },
-        )
-        .scalar_one()
-    )
-    mark_copy(session, article_id, doc.body)  # a syndicated copy links to its original
-    new, linked, claims = store_claims(session, article_id, doc)
+    if (
+        not hashes <= cache.checked
+        and find_article(cache.connection(session), digest, identity) is not None
+    ):
+        return None
+    conn = cache.connection(session)
+    source_id = _cached_source_id(conn, doc.source, cache) if doc.source else None
+    article_id = run(
+        conn,
+        _NEW_ARTICLE,
+        {
+            "source_id": source_id,
+            "external_id": doc.external_id,
+            "url": doc.url,
+            "title": doc.title or doc.given_title,
+            "body": doc.body,
+            "comments": doc.comments or None,
+            "published": doc.published,
+            "published_precision": doc.published_precision if doc.published else "unknown",
+            "published_inferred": doc.published_inferred,
+            "language": doc.language,
+            "origin": doc.origin,
+            "content_hash": digest,
+            "text_hash": identity,
+            "warnings": doc.warnings or None,
+            "extractor_version": EXTRACTOR_VERSION,
+        },
+    )[0][0]
+    mark_copy(conn, article_id, doc.body)  # a syndicated copy links to its original
+    new, linked, claims = store_claims(session, article_id, doc, cache=cache)
     return Stored(article_id, claims, new, linked)
 
 
-def store_claims(session: Session, article_id: int, doc: Document) -> tuple[int, int, int]:
+def store_claims(
+    session: Session | Connection,
+    article_id: int,
+    doc: Document,
+    *,
+    cache: BatchCache | None = None,
+) -> tuple[int, int, int]:
     """Insert the claims of ``doc`` for the stored article ``article_id`` and link them.
 
     Used by ingest (a new article) and by re-extraction (a stored article whose old
@@ -182,25 +263,70 @@ def store_claims(session: Session, article_id: int, doc: Document) -> tuple[int,
     """
     if not doc.claims:
         return 0, 0, 0
-    actor_ids = _actor_ids(session, _all_actor_mentions(doc))
-    place_ids = _location_ids(session, [c.place for c in doc.claims if c.place])
+    cache = cache if cache is not None else BatchCache()
+    conn = cache.connection(session)
+    actor_ids = _actor_ids(conn, _all_actor_mentions(doc), cache)
+    place_ids = _location_ids(conn, [c.place for c in doc.claims if c.place], cache)
     rows = [_claim_row(claim, article_id, actor_ids, place_ids) for claim in doc.claims]
-    conn = connection_of(session)
-    claim_ids = conn.execute(_NEW_CLAIMS, rows).scalars().all()
+    claim_ids = [row[0] for row in run(conn, _NEW_CLAIMS, rows)]
     links = [
         link
         for claim_id, claim in zip(claim_ids, doc.claims, strict=True)
         for link in _claim_actor_rows(claim_id, claim, actor_ids)
     ]
     if links:
-        conn.execute(_NEW_CLAIM_ACTORS, links)
-    new, linked = link_article(session, claim_ids)
+        run(conn, _NEW_CLAIM_ACTORS, links)
+    new, linked = link_article(conn, claim_ids)  # type: ignore[arg-type]
     return new, linked, len(rows)
 
 
-def _source_id(session: Session, name: str) -> int:
-    insert_ignore(session, Source.__table__, [{"name": name}])  # type: ignore[arg-type]
-    return connection_of(session).execute(_SOURCE_ID, {"name": name}).scalar_one()
+def _cached_source_id(conn: Connection, name: str, cache: BatchCache) -> int:
+    found = cache.sources.get(name)
+    if found is None:
+        found = cache.sources[name] = _source_id(conn, name)
+    elif not _skips_known(conn):
+        _insert_ignore(conn, _SOURCES, [{"name": name}])  # see _skips_known
+    return found
+
+
+def _skips_known(conn: Connection) -> bool:
+    """Whether rows known to be stored are left out of an insert-ignore.
+
+    On SQLite a row that collides takes no id. PostgreSQL's ON CONFLICT DO NOTHING
+    draws the next value of the table's sequence for every row offered, so leaving
+    known rows out would give later new rows other ids than before (the same
+    content): there the rows are offered as before, and only the look-ups are saved.
+    """
+    return conn.dialect.name == "sqlite"
+
+
+def _source_id(session: Session | Connection, name: str) -> int:
+    conn = connection_of(session)
+    _insert_ignore(conn, _SOURCES, [{"name": name}])
+    return cast(int, run(conn, _SOURCE_ID, {"name": name})[0][0])
+
+
+_SOURCES = cast(Table, Source.__table__)
+_ALIASES = cast(Table, ActorAlias.__table__)
+_IGNORING: dict[tuple[str, str], Any] = {}
+
+
+def _insert_ignore(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows``, skipping those that collide with a stored unique key.
+
+    As :func:`events.catalog.insert_ignore`: one order for every writer (concurrent
+    transactions lock unique-index entries in the same sequence: no deadlock).
+    """
+    if not rows:
+        return
+    rows = sorted(rows, key=lambda r: tuple(str(v) for v in r.values()))
+    name = conn.dialect.name
+    stmt = _IGNORING.get((table.name, name))
+    if stmt is None:
+        dialect_insert = postgresql.insert if name == "postgresql" else sqlite.insert
+        stmt = _IGNORING[(table.name, name)] = dialect_insert(table).on_conflict_do_nothing()
+    for start in range(0, len(rows), 500):
+        run(conn, stmt, rows[start : start + 500])
 
 
 def _all_actor_mentions(doc: Document) -> list[ActorMention]:
@@ -213,35 +339,49 @@ def _all_actor_mentions(doc: Document) -> list[ActorMention]:
     return mentions
 
 
-def _actor_ids(session: Session, mentions: list[ActorMention]) -> dict[str, int]:
-    """Insert unknown actors (and their surface forms as aliases); map key -> id."""
+def _actor_ids(conn: Connection, mentions: list[ActorMention], cache: BatchCache) -> dict[str, int]:
+    """Insert unknown actors (and their surface forms as aliases); map key -> id.
+
+    Actors and aliases already met in this transaction (``cache``) are neither
+    inserted nor looked up again.
+    """
     by_key: dict[str, ActorMention] = {}
     for m in mentions:
         by_key.setdefault(m.key, m)
     if not by_key:
         return {}
+    known = cache.actors
+    skip = _skips_known(conn)
     rows = [
         {"key": m.key, "name": m.name[:255], "kind": m.kind or "unknown", "country": m.country,
          "sector": m.sector, "title": (m.title or None) and m.title[:255],
          "wikidata": m.wikidata, "origin": "extracted"}
         for m in by_key.values()
+        if m.key not in known or not skip
     ]  # fmt: skip
-    insert_ignore(session, Actor.__table__, rows)  # type: ignore[arg-type]
+    _insert_ignore(conn, _ACTORS, rows)
+    cache.actor_misses.difference_update(by_key)
     parents = {m.parent_key for m in by_key.values() if m.parent_key}
-    found = (
-        connection_of(session)
-        .execute(_ACTORS_BY_KEY, {"keys": sorted(set(by_key) | parents)})
-        .all()
-    )
-    ids = {key: id_ for key, id_, _ in found}
-    orphans = {key for key, _, parent in found if parent is None}
-    links = [
-        {"child": ids[m.key], "parent": ids[m.parent_key]}
+    wanted = sorted((set(by_key) | parents) - set(known) - cache.actor_misses)
+    if wanted:
+        found = run(conn, _ACTORS_BY_KEY, {"keys": wanted})
+        for key, id_, parent in found:
+            known[key] = (id_, parent)
+        cache.actor_misses.update(set(wanted) - {row[0] for row in found})
+    ids = {key: known[key][0] for key in set(by_key) | parents if key in known}
+    orphans = [
+        m
         for m in by_key.values()
-        if m.key in orphans and m.parent_key in ids and m.parent_key != m.key
+        if m.key in ids
+        and known[m.key][1] is None
+        and m.parent_key in ids
+        and m.parent_key != m.key
     ]
-    if links:
-        session.execute(_SET_PARENT, links)
+    if orphans:
+        parent_of = {m.key: ids[cast(str, m.parent_key)] for m in orphans}
+        run(conn, _SET_PARENT, [{"child": ids[k], "parent": p} for k, p in parent_of.items()])
+        for key, parent in parent_of.items():
+            known[key] = (ids[key], parent)
     aliases = []
     for m in mentions:
         for form in {m.text, *m.aliases}:
@@ -250,11 +390,19 @@ def _actor_ids(session: Session, mentions: list[ActorMention]) -> dict[str, int]
                     {"actor_id": ids[m.key], "alias": form, "normalized": normalize_alias(form),
                      "kind": "mention"}
                 )  # fmt: skip
-    insert_ignore(session, ActorAlias.__table__, dedupe(aliases, "actor_id", "normalized"))  # type: ignore[arg-type]
+    fresh = [
+        row
+        for row in dedupe(aliases, "actor_id", "normalized")
+        if (row["actor_id"], row["normalized"]) not in cache.aliases or not skip
+    ]
+    _insert_ignore(conn, _ALIASES, fresh)
+    cache.aliases.update((row["actor_id"], row["normalized"]) for row in fresh)
     return ids
 
 
-def _location_ids(session: Session, places: list[PlaceMention]) -> dict[str, int]:
+def _location_ids(
+    conn: Connection, places: list[PlaceMention], cache: BatchCache
+) -> dict[str, int]:
     """Insert unknown places, complete stored ones (see _FILL_PLACE); map key -> id."""
     rows = {
         p.key: {"key": p.key, "name": p.name[:255], "admin1": p.admin1, "country": p.country,
@@ -264,24 +412,39 @@ def _location_ids(session: Session, places: list[PlaceMention]) -> dict[str, int
     }  # fmt: skip
     if not rows:
         return {}
-    insert_ignore(session, Location.__table__, list(rows.values()))  # type: ignore[arg-type]
+    known = cache.places
+    skip = _skips_known(conn)
+    _insert_ignore(
+        conn, _LOCATIONS, [row for key, row in rows.items() if key not in known or not skip]
+    )
+    keys = sorted(key for key in rows if key not in known)
+    for start in range(0, len(keys), 500):
+        for key, id_, admin2, geonames_id in run(
+            conn, _PLACES_BY_KEY, {"keys": keys[start : start + 500]}
+        ):
+            known[key] = (id_, admin2, geonames_id)
     ids: dict[str, int] = {}
     fills: list[dict[str, Any]] = []
-    keys = sorted(rows)
-    for start in range(0, len(keys), 500):
-        stored = connection_of(session).execute(_PLACES_BY_KEY, {"keys": keys[start : start + 500]})
-        for key, id_, admin2, geonames_id in stored:
-            ids[key] = id_
-            new = rows[key]
-            if (admin2 is None and new["admin2"]) or (
-                geonames_id is None and new["geonames_id"] is not None
-            ):
-                fills.append(
-                    {"row_id": id_, "new_admin2": new["admin2"], "new_gid": new["geonames_id"]}
-                )
+    for key in sorted(rows):
+        if key not in known:
+            continue
+        id_, admin2, geonames_id = known[key]
+        ids[key] = id_
+        new = rows[key]
+        if (admin2 is None and new["admin2"]) or (
+            geonames_id is None and new["geonames_id"] is not None
+        ):
+            fills.append(
+                {"row_id": id_, "new_admin2": new["admin2"], "new_gid": new["geonames_id"]}
+            )
+            known[key] = (
+                id_,
+                admin2 if admin2 is not None else cast(str | None, new["admin2"]),
+                geonames_id if geonames_id is not None else cast(int | None, new["geonames_id"]),
+            )
     if fills:
         # In id order, so two writers completing the same places cannot deadlock.
-        session.execute(_FILL_PLACE, sorted(fills, key=lambda f: f["row_id"]))
+        run(conn, _FILL_PLACE, sorted(fills, key=lambda f: f["row_id"]))
     return ids
 
 

@@ -47,6 +47,7 @@ from dataclasses import dataclass
 from typing import cast
 
 from sqlalchemy import Select, Table, and_, bindparam, insert, or_, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from events.models import Article, ArticleBand
@@ -183,7 +184,7 @@ def candidate_query(sig: Sequence[int], *, exclude: int | None = None) -> Select
 
 
 def find_original(
-    session: Session, sig: Sequence[int], *, exclude: int | None = None
+    session: Session | Connection, sig: Sequence[int], *, exclude: int | None = None
 ) -> CopyMatch | None:
     """Return the stored report that ``sig`` copies, or None.
 
@@ -209,7 +210,7 @@ def find_original(
     return CopyMatch(original, candidate, score)
 
 
-def mark_copy(session: Session, article_id: int, body: str) -> CopyMatch | None:
+def mark_copy(session: Session | Connection, article_id: int, body: str) -> CopyMatch | None:
     """Index the stored article ``article_id`` and link it to the report it copies, if any.
 
     Called by the store right after the article row is inserted (same

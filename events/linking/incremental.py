@@ -31,13 +31,14 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, func, insert, select, text, update
+from sqlalchemy import Table, bindparam, delete, func, insert, select, text, union_all, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from events import EXTRACTOR_VERSION
 from events.dates import shift
 from events.lexicon import type_families
+from events.linking.direct import run
 from events.linking.resolve import (
     FACTS_QUERY,
     Decision,
@@ -50,7 +51,7 @@ from events.linking.resolve import (
     link_reason,
     load_facts,
 )
-from events.linking.summary import connection_of, family_of, refresh_events
+from events.linking.summary import ClaimFacts, connection_of, family_of, refresh_events
 from events.models import Claim, ClaimLink, Event, Location
 
 #: Days added around the new claims' dates when looking up events by their coded date.
@@ -87,11 +88,7 @@ def block_candidates(
     lo, hi = _window(claims, window)
     params = {"family": family, "country": country, "wide_lo": wide_lo, "wide_hi": wide_hi,
               "lo": lo, "hi": hi, "types": family_types(family)}  # fmt: skip
-    conn = connection_of(session)
-    out: dict[int, LinkFacts] = {}
-    for stmt in (_IN_EVENTS, _LOOSE):
-        for f in facts_of(conn.execute(stmt, params)):
-            out[f.id] = f
+    out = {f.id: f for f in facts_of(run(connection_of(session), _BLOCK, params))}
     return [out[k] for k in sorted(out)]
 
 
@@ -112,6 +109,8 @@ _LOOSE = FACTS_QUERY.where(
     Claim.event_type.in_(bindparam("types", expanding=True)),
     Location.country == bindparam("country"),
 )
+# Both in one statement (a claim is in one or the other).
+_BLOCK = union_all(_IN_EVENTS, _LOOSE)
 _IDS: Any = bindparam("ids", expanding=True)
 _STORED_LINKS = select(
     ClaimLink.claim_id, ClaimLink.other_claim_id, ClaimLink.rule, ClaimLink.score
@@ -159,8 +158,9 @@ def lock_blocks(session: Session, keys: Iterable[tuple[str, str]]) -> None:
 def _lock(session: Session | Connection, keys: Iterable[tuple[str, str]]) -> None:
     if connection_of(session).dialect.name != "postgresql":
         return  # SQLite: the write transaction already excludes other writers
+    conn = connection_of(session)
     for key in sorted({lock_key(f, c) for f, c in keys}):
-        session.execute(_LOCK, {"k": key})
+        conn.execute(_LOCK, {"k": key})
 
 
 class _Groups:
@@ -264,11 +264,12 @@ def _apply(
             target = -max(pulls)[1]
         elif any(c.makes_event for c in claims):
             lead = min((c for c in claims if c.makes_event), key=lambda c: c.id)
-            target = session.execute(
+            target = run(
+                session,
                 _NEW_EVENT,
                 {"event_type": lead.event_type, "date_precision": "unknown", "status": "auto",
                  "extractor_version": EXTRACTOR_VERSION, "link_reason": "first claim"},
-            ).scalar_one()  # fmt: skip
+            )[0][0]  # fmt: skip
             new_events += 1
         else:
             target = None  # only denials: no event of their own
@@ -283,29 +284,36 @@ def _apply(
             )
             session.execute(delete(_EVENTS).where(_EVENTS.c.id == old))
     if assign:
-        session.execute(
+        run(
+            session,
             _SET_EVENT,
             [{"row_id": c, "new_event": e} for c, e in sorted(assign.items())],
         )  # fmt: skip
-    write_links(session, edges, keep={f.id for f in known.values() if f.event_id in fixed})
-    update_reasons(session, touched)
-    refresh_events(session, touched)
+    write_links(
+        session, edges, keep={f.id for f in known.values() if f.event_id in fixed}, fresh=new_ids
+    )
+    refresh_events(session, touched, reason=_reason)
     linked = len({i for e in edges for i in (e.a, e.b)} & new_ids)
     return new_events, linked
 
 
 def write_links(
-    session: Session | Connection, edges: Iterable[Edge], keep: set[int] | None = None
+    session: Session | Connection,
+    edges: Iterable[Edge],
+    keep: set[int] | None = None,
+    fresh: set[int] | None = None,
 ) -> None:
     """Store each claim's best link among ``edges`` unless it has a better or a curated one
-    (or is in ``keep``: a claim of a curated event)."""
+    (or is in ``keep``: a claim of a curated event). Claims in ``fresh`` (inserted in
+    this transaction) have no stored link: it is not looked up."""
     best = {k: v for k, v in best_links(edges).items() if k not in (keep or set())}
     if not best:
         return
+    conn = connection_of(session)
     stored: dict[int, tuple[int | None, str, float | None]] = {}
-    ids = sorted(best)
+    ids = sorted(k for k in best if k not in (fresh or set()))
     for start in range(0, len(ids), 500):
-        rows = session.execute(_STORED_LINKS, {"ids": ids[start : start + 500]})
+        rows = run(conn, _STORED_LINKS, {"ids": ids[start : start + 500]})
         stored.update({c: (o, r, s) for c, o, r, s in rows})
     replace: list[int] = []
     rows_out: list[dict[str, Any]] = []
@@ -321,9 +329,9 @@ def write_links(
             replace.append(claim_id)
         rows_out.append(link_row(claim_id, other, decision))
     if replace:
-        session.execute(delete(_LINKS).where(_LINKS.c.claim_id.in_(replace)))
+        conn.execute(delete(_LINKS).where(_LINKS.c.claim_id.in_(replace)))
     if rows_out:
-        session.execute(_INSERT_LINKS, rows_out)
+        run(conn, _INSERT_LINKS, rows_out)
 
 
 def link_row(claim_id: int, other: int, decision: Decision) -> dict[str, Any]:
@@ -331,21 +339,29 @@ def link_row(claim_id: int, other: int, decision: Decision) -> dict[str, Any]:
             "score": decision.score, "evidence": decision.evidence}  # fmt: skip
 
 
+def _reason(claims: Sequence[ClaimFacts]) -> str:
+    """Return the ``link_reason`` of an event from its live claims' link rules (as
+    :func:`update_reasons` reads them)."""
+    return link_reason([c.link_rule for c in claims if c.link_rule is not None], len(claims))
+
+
 def update_reasons(session: Session | Connection, event_ids: Iterable[int]) -> None:
     """Set ``events.link_reason`` of ``event_ids`` from their claims' link rules."""
     ids = sorted(set(event_ids))
     if not ids:
         return
+    conn = connection_of(session)
     rules: dict[int, list[str]] = {i: [] for i in ids}
     sizes: dict[int, int] = dict.fromkeys(ids, 0)
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         # event_id is never NULL here
-        for event_id, rule in session.execute(_EVENT_RULES, {"ids": chunk}):
+        for event_id, rule in run(conn, _EVENT_RULES, {"ids": chunk}):
             sizes[cast(int, event_id)] += 1
             if rule is not None:
                 rules[cast(int, event_id)].append(rule)
-    session.execute(
+    run(
+        conn,
         _SET_REASON,
         [{"row_id": i, "reason": link_reason(rules[i], sizes[i])} for i in ids],
     )  # fmt: skip

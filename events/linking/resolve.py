@@ -59,6 +59,7 @@ from sqlalchemy.orm import Session
 
 from events.dates import shift
 from events.lexicon import TypeFamily, reciprocal_types
+from events.linking.direct import run
 from events.linking.summary import connection_of, family_of
 from events.models import Article, Claim, Location
 
@@ -150,12 +151,15 @@ FACTS_QUERY = select(
 ).outerjoin(Location, Location.id == Claim.location_id)  # fmt: skip
 
 
+assert tuple(FACTS_QUERY.selected_columns.keys()) == tuple(LinkFacts.__dataclass_fields__)
+
 # Built once: building a statement per call cost more than running it.
 _FACTS_BY_ID = FACTS_QUERY.where(Claim.id.in_(bindparam("ids", expanding=True))).order_by(Claim.id)
 
 
 def facts_of(rows: Iterable[Any]) -> list[LinkFacts]:
-    return [LinkFacts(**row._asdict()) for row in rows]
+    """Make the facts of rows of FACTS_QUERY (its columns are LinkFacts' fields, in order)."""
+    return [LinkFacts(*row) for row in rows]
 
 
 def load_facts(session: Session | Connection, claim_ids: Iterable[int]) -> list[LinkFacts]:
@@ -164,7 +168,7 @@ def load_facts(session: Session | Connection, claim_ids: Iterable[int]) -> list[
     wanted = sorted(set(claim_ids))
     out: list[LinkFacts] = []
     for start in range(0, len(wanted), 500):
-        out.extend(facts_of(conn.execute(_FACTS_BY_ID, {"ids": wanted[start : start + 500]})))
+        out.extend(facts_of(run(conn, _FACTS_BY_ID, {"ids": wanted[start : start + 500]})))
     return out
 
 

@@ -24,16 +24,26 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, aliased
 
 from events.lexicon import TypeFamily, type_families
-from events.models import Actor, Article, Claim, ClaimActor, Event, EventActor, Location
+from events.linking.direct import run
+from events.models import (
+    Actor,
+    Article,
+    Claim,
+    ClaimActor,
+    ClaimLink,
+    Event,
+    EventActor,
+    Location,
+)
 
 _PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3, "unknown": 4}
 _GEO_RANK = {"point": 0, "admin2": 1, "admin1": 2, "country": 3, "region": 4, "unknown": 5}
@@ -86,6 +96,9 @@ class ClaimFacts:
     fatalities_best: int | None
     fatalities_high: int | None
     status: str
+    actor1_name: str | None = None
+    actor2_name: str | None = None
+    link_rule: str | None = None  # the rule of the claim's stored link (claim_links), if any
 
     @property
     def firm(self) -> bool:
@@ -107,6 +120,8 @@ class ClaimFacts:
 
 
 _LOC = aliased(Location)
+_ACTOR1 = aliased(Actor)
+_ACTOR2 = aliased(Actor)
 _FACTS = (
     select(
         Claim.id, Claim.event_id, Claim.article_id, Article.source_id, Article.copy_of_id,
@@ -115,11 +130,18 @@ _FACTS = (
         _LOC.country.label("location_country"), _LOC.precision.label("geo_precision"),
         Claim.actor1_id, Claim.actor2_id, Claim.claimant_id, Claim.modality, Claim.negated,
         Claim.is_main, Claim.confidence, Claim.fatalities_low, Claim.fatalities_best,
-        Claim.fatalities_high, Claim.status,
+        Claim.fatalities_high, Claim.status, _ACTOR1.name.label("actor1_name"),
+        _ACTOR2.name.label("actor2_name"), ClaimLink.rule.label("link_rule"),
     )
     .join(Article, Article.id == Claim.article_id)
     .outerjoin(_LOC, _LOC.id == Claim.location_id)
+    .outerjoin(_ACTOR1, _ACTOR1.id == Claim.actor1_id)
+    .outerjoin(_ACTOR2, _ACTOR2.id == Claim.actor2_id)
+    .outerjoin(ClaimLink, ClaimLink.claim_id == Claim.id)  # at most one row a claim
 )  # fmt: skip
+
+
+assert tuple(_FACTS.selected_columns.keys()) == tuple(ClaimFacts.__dataclass_fields__)
 
 
 def connection_of(db: Session | Connection) -> Connection:
@@ -144,8 +166,8 @@ def claim_facts(session: Session | Connection, *, event_ids: Iterable[int] | Non
             continue
         wanted = sorted(set(ids))
         for start in range(0, len(wanted), 500):
-            rows = conn.execute(stmt, {"ids": wanted[start : start + 500]})
-            out.extend(ClaimFacts(**row._asdict()) for row in rows)
+            rows = run(conn, stmt, {"ids": wanted[start : start + 500]})
+            out.extend(ClaimFacts(*row) for row in rows)
     return out
 
 
@@ -301,8 +323,17 @@ def summarise(claims: Sequence[ClaimFacts], names: dict[int, str]) -> dict[str, 
     }
 
 
-def refresh_events(db: Session | Connection, event_ids: Iterable[int]) -> None:
-    """Recompute the coded fields, summary and actors of ``event_ids`` from their claims."""
+def refresh_events(
+    db: Session | Connection,
+    event_ids: Iterable[int],
+    *,
+    reason: Callable[[Sequence[ClaimFacts]], str] | None = None,
+) -> None:
+    """Recompute the coded fields, summary and actors of ``event_ids`` from their claims.
+
+    With ``reason``, ``link_reason`` too: ``reason(claims)`` of each event's live claims
+    is written by the same update.
+    """
     ids = sorted({i for i in event_ids if i is not None})
     if not ids:
         return
@@ -311,11 +342,15 @@ def refresh_events(db: Session | Connection, event_ids: Iterable[int]) -> None:
     by_event: dict[int, list[ClaimFacts]] = {i: [] for i in ids}
     for fact in facts:
         by_event[cast(int, fact.event_id)].append(fact)
-    names = _actor_names(session, facts)
+    names = _actor_names(facts)
     rows = []
     for event_id in ids:
         values = summarise(by_event[event_id], names)
         values.pop("_lead", None)
+        if reason is not None:
+            values["link_reason"] = reason(
+                [c for c in by_event[event_id] if c.status != "rejected"]
+            )
         rows.append({"row_id": event_id, **values})
     for keys, group in _by_keys(rows).items():
         stmt = _UPDATES.get(keys)
@@ -325,7 +360,7 @@ def refresh_events(db: Session | Connection, event_ids: Iterable[int]) -> None:
                 .where(_EVENTS.c.id == bindparam("row_id"))
                 .values({k: bindparam(k) for k in keys})
             )
-        session.execute(stmt, group)
+        run(session, stmt, group)
     _refresh_actors(session, ids, by_event)
 
 
@@ -333,13 +368,14 @@ _EVENTS = cast(Table, Event.__table__)
 _EVENT_ACTORS = cast(Table, EventActor.__table__)
 _UPDATES: dict[tuple[str, ...], Any] = {}  # the events update of each set of columns
 _DELETE_EVENT_ACTORS = delete(_EVENT_ACTORS).where(_EVENT_ACTORS.c.event_id.in_(_IDS))
-_CLAIM_ACTORS = (
-    select(ClaimActor.claim_id, ClaimActor.actor_id, ClaimActor.role, ClaimActor.position)
-    .where(ClaimActor.claim_id.in_(_IDS))
-    .order_by(ClaimActor.claim_id, ClaimActor.id)
+_EVENT_ACTORS_FROM_CLAIMS = insert(_EVENT_ACTORS).from_select(
+    ["event_id", "actor_id", "role", "position"],
+    select(Claim.event_id, ClaimActor.actor_id, ClaimActor.role, func.min(ClaimActor.position))
+    .join(Claim, Claim.id == ClaimActor.claim_id)
+    .where(Claim.event_id.in_(_IDS), Claim.status != "rejected")
+    .group_by(Claim.event_id, ClaimActor.actor_id, ClaimActor.role)
+    .order_by(Claim.event_id, ClaimActor.actor_id, ClaimActor.role),
 )
-_INSERT_EVENT_ACTORS = insert(_EVENT_ACTORS)
-_ACTOR_NAMES = select(Actor.id, Actor.name).where(Actor.id.in_(_IDS))
 
 
 def _by_keys(rows: list[dict[str, Any]]) -> dict[tuple[str, ...], list[dict[str, Any]]]:
@@ -350,31 +386,21 @@ def _by_keys(rows: list[dict[str, Any]]) -> dict[tuple[str, ...], list[dict[str,
     return groups
 
 
-def _actor_names(session: Connection, facts: Sequence[ClaimFacts]) -> dict[int, str]:
-    ids = {a for c in facts for a in (c.actor1_id, c.actor2_id) if a is not None}
-    if not ids:
-        return {}
-    return dict(session.execute(_ACTOR_NAMES, {"ids": sorted(ids)}).all())
+def _actor_names(facts: Sequence[ClaimFacts]) -> dict[int, str]:
+    names: dict[int, str] = {}
+    for c in facts:
+        for actor, name in ((c.actor1_id, c.actor1_name), (c.actor2_id, c.actor2_name)):
+            if actor is not None and name is not None:
+                names[actor] = name
+    return names
 
 
 def _refresh_actors(
     session: Connection, ids: list[int], by_event: dict[int, list[ClaimFacts]]
 ) -> None:
-    """Rebuild ``event_actors`` of ``ids`` from their live claims' actors."""
-    session.execute(_DELETE_EVENT_ACTORS, {"ids": ids})
-    claim_to_event = {c.id: e for e, cs in by_event.items() for c in cs if c.status != "rejected"}
-    if not claim_to_event:
-        return
-    members: dict[tuple[int, int, str], int] = {}
-    wanted = sorted(claim_to_event)
-    for start in range(0, len(wanted), 500):
-        rows = session.execute(_CLAIM_ACTORS, {"ids": wanted[start : start + 500]})
-        for claim_id, actor_id, role, position in rows:
-            key = (claim_to_event[claim_id], actor_id, role)
-            members[key] = min(members.get(key, position), position)
-    if members:
-        session.execute(
-            _INSERT_EVENT_ACTORS,
-            [{"event_id": e, "actor_id": a, "role": r, "position": p}
-             for (e, a, r), p in sorted(members.items())],
-        )  # fmt: skip
+    """Rebuild ``event_actors`` of ``ids`` from their live claims' actors: each actor in
+    each role once, at its first position among the claims."""
+    run(session, _DELETE_EVENT_ACTORS, {"ids": ids})
+    live = sorted({e for e, cs in by_event.items() for c in cs if c.status != "rejected"})
+    for start in range(0, len(live), 500):
+        run(session, _EVENT_ACTORS_FROM_CLAIMS, {"ids": live[start : start + 500]})
