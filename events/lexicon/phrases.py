@@ -120,7 +120,8 @@ class PhraseIndex:
     """
 
     by_first: dict[str, tuple[int, ...]]  # first word -> phrase numbers, in priority order
-    sources: tuple[str, ...]  # each phrase's regex, compiled on first use
+    phrases: tuple[str, ...]  # each phrase, written to a regex and compiled on first use
+    inflect: bool
     compiled: dict[int, re.Pattern[str]] = field(default_factory=dict, compare=False, repr=False)
     #: The matches of recent texts: a sentence is scanned by the place stage (an unknown name
     #: after "shelled"), then by event coding and attribution; the answer does not change.
@@ -132,18 +133,23 @@ class PhraseIndex:
     def build(cls, phrases: list[str], *, inflect: bool, priority: list[int]) -> PhraseIndex:
         """Index ``phrases``; among those sharing a first word, lower ``priority`` goes first."""
         table: dict[str, list[tuple[int, int]]] = {}
-        sources = []
         for i, phrase in enumerate(phrases):
-            sources.append(phrase_regex(phrase, inflect=inflect, slot_group="slot"))
+            if all(token == "..." for token in phrase.split()):
+                raise SeedError(f"empty lexicon phrase {phrase!r}")  # as phrase_regex says
             for form in _first_forms(phrase, inflect):
                 table.setdefault(form, []).append((priority[i], i))
-        return cls({k: tuple(i for _, i in sorted(v)) for k, v in table.items()}, tuple(sources))
+        by_first = {k: tuple(i for _, i in sorted(v)) for k, v in table.items()}
+        return cls(by_first, tuple(phrases), inflect)
+
+    def source(self, i: int) -> str:
+        """Return phrase ``i``'s regex (written when first needed, like its compiled form)."""
+        return phrase_regex(self.phrases[i], inflect=self.inflect, slot_group="slot")
 
     def regex(self, i: int) -> re.Pattern[str]:
         """Return phrase ``i``'s compiled regex."""
         found = self.compiled.get(i)
         if found is None:
-            found = self.compiled[i] = re.compile(self.sources[i], re.IGNORECASE)
+            found = self.compiled[i] = re.compile(self.source(i), re.IGNORECASE)
         return found
 
     def finditer(self, text: str) -> Iterator[tuple[int, re.Match[str]]]:
