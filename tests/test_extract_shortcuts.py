@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import random
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -92,3 +94,11 @@ def test_remembered_dictionary_matches_are_fresh_lists() -> None:
     first = matcher.find(text)
     first.clear()  # a caller's list is its own
     assert matcher.find(text) == matcher._find(text) != []
+
+
+def test_the_warm_up_loads_dateparser() -> None:
+    # Forked workers share what the warm-up loaded, so its date must be one that only
+    # dateparser reads (the common forms, ordinals included, are read without it).
+    code = "import sys; from events.ingest import warm_up; warm_up(); print('dateparser' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "True"
