@@ -265,6 +265,13 @@ def _dateparse(
     common = dates_fast.parse(text, base, prefer)
     if common is not None:
         return common
+    return dateparser_reading(text, base, prefer)
+
+
+def dateparser_reading(
+    text: str, base: dt.datetime, prefer: str
+) -> tuple[dt.date, str, tuple[str, ...]] | None:
+    """Return dateparser's own (date, period, parts) for ``text``, or None: no fast path."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

@@ -1,10 +1,11 @@
 """The commonest date forms, read without dateparser, exactly as dateparser reads them.
 
 News and codebook notes write most dates in a handful of forms: "3 May 2021",
-"May 3, 2021", "May 2021", "2021", "2021-05-03", "on Tuesday", "yesterday", "last week", "March".
+"May 3, 2021", "May 2021", "2021", "2021-05-03", "on Tuesday", "yesterday", "last week", "March";
+histories add ordinals and "the": "3rd March 1918", "May 7th", "the 25th of August".
 dateparser reads each in about a millisecond (translation, locale checks,
 strptime); these few regular expressions give the same answer in microseconds.
-Anything else -- an abbreviation, an ordinal, "last week", an impossible day --
+Anything else -- an abbreviation, a season, a lone ordinal, an impossible day --
 returns None and goes to dateparser as before.
 
 :func:`parse` returns what :func:`events.dates._dateparse` returns for the same
@@ -34,16 +35,20 @@ WEEKDAYS = {
 _MONTH = "(?P<month>" + "|".join(MONTHS) + ")"
 _DAY = r"(?P<day>\d{1,2})"
 _YEAR = r"(?P<year>\d{4})"
+#: A day written before or after a month may be an ordinal ("3rd", "May 7th"); before the
+#: month it may follow "the" and come before "of" ("the 25th of August", "the 20 September").
+_ORDINAL_DAY = _DAY + r"(?:st|nd|rd|th)?"
+_DAY_FIRST = rf"(?:the\s+)?{_ORDINAL_DAY}\s+(?:of\s+)?"
 
 #: (pattern, parts the text gives); each matched against the whole text, case ignored.
 _FORMS = [
     (rf"{_YEAR}-(?P<mm>\d\d)-{_DAY}", ("year", "month", "day")),
-    (rf"{_DAY}\s+{_MONTH},?\s+{_YEAR}", ("year", "month", "day")),
-    (rf"{_MONTH}\s+{_DAY},?\s+{_YEAR}", ("year", "month", "day")),
+    (rf"{_DAY_FIRST}{_MONTH},?\s+{_YEAR}", ("year", "month", "day")),
+    (rf"{_MONTH}\s+{_ORDINAL_DAY},?\s+{_YEAR}", ("year", "month", "day")),
     (rf"{_MONTH},?\s+(?:of\s+)?{_YEAR}", ("year", "month")),
     (_YEAR, ("year",)),
-    (rf"{_DAY}\s+{_MONTH}", ("month", "day")),
-    (rf"{_MONTH}\s+{_DAY}", ("month", "day")),
+    (rf"{_DAY_FIRST}{_MONTH}", ("month", "day")),
+    (rf"{_MONTH}\s+{_ORDINAL_DAY}", ("month", "day")),
 ]
 _COMPILED = [(re.compile(pattern, re.IGNORECASE), parts) for pattern, parts in _FORMS]
 _WEEKDAY = re.compile(r"(?:on\s+)?(?P<weekday>" + "|".join(WEEKDAYS) + ")", re.IGNORECASE)
@@ -110,12 +115,16 @@ def _shifted(today: dt.date, n: int, unit: str) -> Parsed:
     return dt.date(today.year + n, today.month, 1), "year", ("year",)
 
 
-def _bare_month(month: int, today: dt.date, prefer: str) -> Parsed:
+def _bare_month(month: int, today: dt.date, prefer: str) -> Parsed | None:
     year = today.year
     if prefer == "past" and month > today.month:
         year -= 1
-    elif prefer == "future" and month < today.month:
-        year += 1
+    elif prefer == "future" and month <= today.month:
+        year += 1  # "January" read on 1 January, from the future: next year's (as dateparser)
+    try:
+        dt.date(year, month, today.day)
+    except ValueError:
+        return None  # "February" read on 29 February: dateparser's year is its own
     return dt.date(year, month, 1), "month", ("month",)
 
 

@@ -43,6 +43,8 @@ from events.lexicon import (
     alternation_pattern,
     capitals_agree,
     countries,
+    finditer_at_words,
+    first_words,
     fold_case,
     locative_cues,
     named_actors,
@@ -56,7 +58,7 @@ __all__ = [
     "actor_matcher", "agents", "capitals_agree", "countries", "country_by_code", "dateline",
     "fold_case", "has_locative_cue", "locative_cues", "locative_pattern", "lookup_title",
     "named_actors", "place_word", "place_word_pattern", "place_words", "placeword_stoplist",
-    "slug", "title_by_variant", "title_pattern", "titles",
+    "slug", "title_by_variant", "title_matches", "title_pattern", "titles",
 ]  # fmt: skip
 
 log = logging.getLogger(__name__)
@@ -135,6 +137,17 @@ def title_pattern() -> re.Pattern[str]:
     if not variants:
         log.warning("titles.tsv is empty: no person will be found by title")
     return alternation_pattern(variants, r"(?<![\w-])(?:{alternation})(?![\w-])")
+
+
+@also_clear
+@functools.cache
+def _title_first_words() -> frozenset[str] | None:
+    return first_words([v for t in titles() for v in t.variants])
+
+
+def title_matches(text: str) -> Iterator[re.Match[str]]:
+    """Yield ``title_pattern().finditer(text)``, trying the pattern only at a title's first word."""
+    return finditer_at_words(title_pattern(), _title_first_words(), text)
 
 
 @also_clear

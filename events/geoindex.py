@@ -147,6 +147,9 @@ class GeoIndex:
         # repeats its places, and an index file never changes once built.
         self._keys: dict[str, str] = {}
         self._found: dict[str, tuple[PlaceRow, ...]] = {}
+        # Places by key and by id (the index never changes; rows are frozen).
+        self._by_key: dict[str, PlaceRow | None] = {}
+        self._by_id: dict[int, PlaceRow | None] = {}
 
     def _db(self) -> sqlite3.Connection:
         if self._conn is None or self._pid != os.getpid():
@@ -222,15 +225,25 @@ class GeoIndex:
 
     def get(self, place_id: int) -> PlaceRow | None:
         """Return the place of this id, by its own name."""
+        if place_id in self._by_id:
+            return self._by_id[place_id]
         sql = f"SELECT {_COLUMNS}, p.name, 1 FROM place p WHERE p.id = ?"
         row = self._db().execute(sql, (place_id,)).fetchone()
-        return _row(row) if row else None
+        if len(self._by_id) > REMEMBERED_KEYS:
+            self._by_id.clear()
+        found = self._by_id[place_id] = _row(row) if row else None
+        return found
 
     def by_key(self, key: str) -> PlaceRow | None:
         """Return the place of this stable key (``geonames:170905``, ``country:SYR`` ...)."""
+        if key in self._by_key:
+            return self._by_key[key]
         sql = f"SELECT {_COLUMNS}, p.name, 1 FROM place p WHERE p.key = ?"
         row = self._db().execute(sql, (key,)).fetchone()
-        return _row(row) if row else None
+        if len(self._by_key) > REMEMBERED_KEYS:
+            self._by_key.clear()
+        found = self._by_key[key] = _row(row) if row else None
+        return found
 
     def parent(self, place_id: int) -> PlaceRow | None:
         """Return the unit a place lies in: its admin2, else admin1, else country."""

@@ -69,7 +69,14 @@ from events.lexicon.geography import (
     transliterations,
     ucdp_countries,
 )
-from events.lexicon.phrases import PhraseIndex, alternation_pattern, inflections, phrase_regex
+from events.lexicon.phrases import (
+    PhraseIndex,
+    alternation_pattern,
+    finditer_at_words,
+    first_words,
+    inflections,
+    phrase_regex,
+)
 from events.lexicon.text import (
     Abbreviation,
     BoilerplateRule,
@@ -88,7 +95,8 @@ __all__ = [
     "PloverType", "Region", "Sector", "TargetMode", "Title", "TollWord", "Transliteration",
     "TriggerRow", "UcdpCountry", "abbreviations", "agents", "alternation_pattern", "boilerplate",
     "capitals_agree", "clear", "countries", "country_regions", "cue_rows", "date_words",
-    "fold_case", "geonames_admin1", "geonames_admin2", "inflections", "inter_rules",
+    "finditer_at_words", "first_words", "fold_case", "geonames_admin1", "geonames_admin2",
+    "inflections", "inter_rules",
     "locative_cues", "month_names", "named_actors", "number_words", "phrase_regex", "place_words",
     "places", "placeword_stoplist", "plover_type_names", "plover_types", "regions", "sectors",
     "seed_loader", "state_sectors", "target_modes", "titles", "toll_words", "transliterations",

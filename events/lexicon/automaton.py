@@ -77,6 +77,10 @@ def capitals_agree(alias: str, surface: str) -> bool:
     return all(not a.isupper() or s.isupper() for a, s in zip(alias, surface, strict=False))
 
 
+#: Texts whose matches a Matcher keeps (matches are frozen; each caller gets its own list).
+RECENT_TEXTS = 4096
+
+
 def _is_word_char(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
@@ -101,12 +105,22 @@ class Matcher:
         else:
             log.warning("the %s dictionary is empty: nothing will be found", name)
         self.build_seconds = time.perf_counter() - started
+        self._recent: dict[str, tuple[Match, ...]] = {}
         log.debug("%s automaton: %d aliases in %.3f s", name, self.size, self.build_seconds)
 
     def find(self, text: str) -> list[Match]:
         """Return the non-overlapping matches in ``text``, leftmost-longest first."""
         if not self.size or not text:
             return []
+        # A sentence is matched twice (the article's countries first, then its actors).
+        found = self._recent.get(text)
+        if found is None:
+            if len(self._recent) >= RECENT_TEXTS:
+                self._recent.clear()
+            found = self._recent[text] = tuple(self._find(text))
+        return list(found)
+
+    def _find(self, text: str) -> list[Match]:
         candidates: list[Match] = []
         folded = fold_case(text)
         for end, (length, group) in self._automaton.iter(folded):

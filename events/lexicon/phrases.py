@@ -9,7 +9,7 @@ and ``*`` is a speaker slot.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from events.errors import SeedError
@@ -17,6 +17,8 @@ from events.lexicon.automaton import fold_case
 
 #: Words in a speaker slot ("quoted * as saying"); longer slots are not a speaker name.
 SLOT_MAX_WORDS = 6
+#: Texts whose phrase matches a PhraseIndex keeps (a long article's sentences, many times over).
+RECENT_TEXTS = 4096
 #: Words ``...`` allows between two tokens; each further ``...`` allows as many again.
 GAP_WORDS = 4
 
@@ -118,29 +120,48 @@ class PhraseIndex:
     """
 
     by_first: dict[str, tuple[int, ...]]  # first word -> phrase numbers, in priority order
-    sources: tuple[str, ...]  # each phrase's regex, compiled on first use
+    phrases: tuple[str, ...]  # each phrase, written to a regex and compiled on first use
+    inflect: bool
     compiled: dict[int, re.Pattern[str]] = field(default_factory=dict, compare=False, repr=False)
+    #: The matches of recent texts: a sentence is scanned by the place stage (an unknown name
+    #: after "shelled"), then by event coding and attribution; the answer does not change.
+    recent: dict[str, tuple[tuple[int, re.Match[str]], ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @classmethod
     def build(cls, phrases: list[str], *, inflect: bool, priority: list[int]) -> PhraseIndex:
         """Index ``phrases``; among those sharing a first word, lower ``priority`` goes first."""
         table: dict[str, list[tuple[int, int]]] = {}
-        sources = []
         for i, phrase in enumerate(phrases):
-            sources.append(phrase_regex(phrase, inflect=inflect, slot_group="slot"))
+            if all(token == "..." for token in phrase.split()):
+                raise SeedError(f"empty lexicon phrase {phrase!r}")  # as phrase_regex says
             for form in _first_forms(phrase, inflect):
                 table.setdefault(form, []).append((priority[i], i))
-        return cls({k: tuple(i for _, i in sorted(v)) for k, v in table.items()}, tuple(sources))
+        by_first = {k: tuple(i for _, i in sorted(v)) for k, v in table.items()}
+        return cls(by_first, tuple(phrases), inflect)
+
+    def source(self, i: int) -> str:
+        """Return phrase ``i``'s regex (written when first needed, like its compiled form)."""
+        return phrase_regex(self.phrases[i], inflect=self.inflect, slot_group="slot")
 
     def regex(self, i: int) -> re.Pattern[str]:
         """Return phrase ``i``'s compiled regex."""
         found = self.compiled.get(i)
         if found is None:
-            found = self.compiled[i] = re.compile(self.sources[i], re.IGNORECASE)
+            found = self.compiled[i] = re.compile(self.source(i), re.IGNORECASE)
         return found
 
     def finditer(self, text: str) -> Iterator[tuple[int, re.Match[str]]]:
         """Yield (phrase index, match), leftmost first, without overlaps."""
+        found = self.recent.get(text)
+        if found is None:
+            if len(self.recent) >= RECENT_TEXTS:
+                self.recent.clear()
+            found = self.recent[text] = tuple(self._scan(text))
+        return iter(found)
+
+    def _scan(self, text: str) -> Iterator[tuple[int, re.Match[str]]]:
         # Fold the text once (same length, so offsets hold), not each of its words.
         folded = fold_case(text).replace("’", "'")
         by_first = self.by_first
@@ -177,3 +198,49 @@ def alternation_pattern(phrases: list[str] | tuple[str, ...], template: str) -> 
         return re.compile(r"(?!x)x")
     alternation = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered)
     return re.compile(template.replace("{alternation}", alternation), re.IGNORECASE)
+
+
+_RUN = re.compile(r"\w+")
+
+
+def first_words(phrases: Iterable[str]) -> frozenset[str] | None:
+    """Return the lower-case first word of each phrase, for :func:`finditer_at_words`.
+
+    None when a phrase does not start with an ASCII word: then the shortcut could miss a
+    match (a non-ASCII letter may match an ASCII one when case is ignored).
+    """
+    out = set()
+    for phrase in phrases:
+        m = _RUN.match(phrase)
+        if m is None or not m.group().isascii():
+            return None
+        out.add(m.group().lower())
+    return frozenset(out)
+
+
+def finditer_at_words(
+    regex: re.Pattern[str], firsts: frozenset[str] | None, text: str
+) -> Iterator[re.Match[str]]:
+    """Yield what ``regex.finditer(text)`` yields, trying ``regex`` only where it can match.
+
+    For a regex whose every match starts at a word's start with one of ``firsts`` (the
+    first word of a phrase, followed in the regex by a space, a hyphen, a full stop or a
+    word boundary). A word that is not ASCII is always tried: which letters match one
+    another when case is ignored is the regex's business. Same matches, in the same order,
+    without running the whole alternation at every position of the text.
+    """
+    if firsts is None:
+        yield from regex.finditer(text)
+        return
+    pos = 0
+    for w in _RUN.finditer(text):
+        start = w.start()
+        if start < pos:
+            continue
+        word = w.group()
+        if word.isascii() and not word[0].isdigit() and word.lower() not in firsts:
+            continue
+        m = regex.match(text, start)
+        if m is not None:
+            yield m
+            pos = m.end()

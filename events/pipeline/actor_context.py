@@ -217,8 +217,11 @@ def coreference(doc: Document, mentions: list[ActorMention]) -> list[ActorMentio
         + r")(?![\w-])"
     )
     taken: dict[tuple[str, int], list[tuple[int, int]]] = {}
+    by_index: dict[int, Sentence] = {}
+    for s in doc.sentences:
+        by_index.setdefault(s.index, s)
     for m in mentions:
-        sent = next((s for s in doc.sentences if s.index == m.sentence_index), None)
+        sent = by_index.get(m.sentence_index)
         if sent is not None:
             taken.setdefault((sent.section, 0), []).append((m.start, m.end))
     out: list[ActorMention] = []

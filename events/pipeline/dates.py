@@ -209,11 +209,42 @@ class Candidate:
     window: tuple[int, str] | None = None  # "in the past 3 days": (3, "day"), ending at the anchor
 
 
+#: Words the candidate regex's alternatives may start with besides the vocabulary's own.
+_FIXED_FIRST_WORDS = (
+    "between from the in over during within on last next this coming past that later earlier "
+    "late early"
+)
+
+
+@functools.cache
+def _first_words() -> frozenset[str] | None:
+    """Return the lower-case first word of everything a candidate can start with.
+
+    A candidate starts at a word's start (see candidate_regex) with a digit, a modifier, a
+    month or weekday name, a number, unit, deictic or prefix word, or one of the fixed words;
+    each of these is followed in the regex by a space, a hyphen or a word boundary.
+    """
+    v = vocabulary()
+    return lexicon.first_words(
+        [
+            *v.months,
+            *v.weekdays,
+            *v.modifiers,
+            *v.deictic,
+            *v.units,
+            *v.numbers,
+            *v.deictic_prefix,
+            *_FIXED_FIRST_WORDS.split(),
+        ]  # fmt: skip
+    )
+
+
 def find_candidates(text: str) -> list[Candidate]:
     """Return the date expressions in ``text``, without durations, counts and non-dates."""
     text = text[:MAX_SENTENCE_CHARS]
     out: list[Candidate] = []
-    for m in candidate_regex().finditer(text):
+    # Digits are tried at every word too (finditer_at_words): days, years, counts.
+    for m in lexicon.finditer_at_words(candidate_regex(), _first_words(), text):
         group = m.lastgroup or ""
         cand = _classify(text, m, group)
         if cand is not None:

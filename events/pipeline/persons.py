@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from events import lexicon
-from events.gazetteer import Entry, Match, Title, actor_matcher, lookup_title, slug, title_pattern
+from events.gazetteer import Entry, Match, Title, actor_matcher, lookup_title, slug, title_matches
 from events.pipeline.actor_spans import mention, modifier_chain
 from events.pipeline.doc import ActorMention, Sentence
 
@@ -117,7 +117,7 @@ def persons_by_title(
 ) -> list[ActorMention]:
     text = sentence.text
     out: list[ActorMention] = []
-    for tm in title_pattern().finditer(text):
+    for tm in title_matches(text):
         if any(
             m.best.type != "agent" and m.start < tm.end() and tm.start() < m.end for m in matches
         ):

@@ -73,8 +73,11 @@ def find_places(doc: Document) -> None:
     index = _index()
     max_words = max(1, index.max_words)
     actors: dict[int, list[tuple[int, int]]] = {}
+    starts: dict[int, int] = {}
+    for s in doc.sentences:
+        starts.setdefault(s.index, s.start)
     for a in doc.actors:
-        base = next((s.start for s in doc.sentences if s.index == a.sentence_index), 0)
+        base = starts.get(a.sentence_index, 0)
         actors.setdefault(a.sentence_index, []).append((a.start - base, a.end - base))
     by_sentence = {
         s.index: _candidates(s, max_words, actors.get(s.index, [])) for s in doc.sentences

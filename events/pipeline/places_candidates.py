@@ -197,7 +197,11 @@ def _candidates(
             else:
                 pieces[-1].append(tok)
         # The name words of each piece, found once (not once per sub-sequence of the run).
-        names = {id(tok): _name_words(piece, actors) for piece in pieces for tok in piece}
+        names: dict[int, list[_Token]] = {}
+        for piece in pieces:
+            words = _name_words(piece, actors)
+            for tok in piece:
+                names[id(tok)] = words
         for i in range(len(run)):
             if not _startable(run, i):
                 continue

@@ -186,6 +186,22 @@ def dedupe(actors: list[ActorMention]) -> list[ActorMention]:
 
 def clause(s: CodingSentence, trig: TriggerMatch) -> tuple[int, int]:
     """Return the bounds of the clause around a trigger, minus the attribution frame."""
+    key = (trig.start, trig.end, trig.text)
+    bounds = s.break_bounds.get(key)
+    if bounds is None:
+        bounds = s.break_bounds[key] = _break_bounds(s, trig)
+    left, right = bounds
+    for cue in s.cues:
+        if cue.cue.kind in {"report", "relay"} and cue.cue.speaker in {"before", "inside"}:
+            if cue.end <= trig.start:
+                left = max(left, cue.end)
+            elif cue.start >= trig.end:
+                right = min(right, _frame_start(s, cue))
+    return left, right
+
+
+def _break_bounds(s: CodingSentence, trig: TriggerMatch) -> tuple[int, int]:
+    """Return the clause breaks nearest a trigger: after the last one before it, the next one."""
     left = s.sent.start
     for m in CLAUSE_BREAK.finditer(s.text(s.sent.start, trig.start)):
         if _gerund_adjunct(m.group(), s.text(s.sent.start + m.end(), trig.start), trig):
@@ -195,12 +211,6 @@ def clause(s: CodingSentence, trig: TriggerMatch) -> tuple[int, int]:
     brk = CLAUSE_BREAK.search(s.text(trig.end, s.sent.end))
     if brk:
         right = trig.end + brk.start()
-    for cue in s.cues:
-        if cue.cue.kind in {"report", "relay"} and cue.cue.speaker in {"before", "inside"}:
-            if cue.end <= trig.start:
-                left = max(left, cue.end)
-            elif cue.start >= trig.end:
-                right = min(right, _frame_start(s, cue))
     return left, right
 
 

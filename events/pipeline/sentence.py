@@ -120,6 +120,11 @@ class CodingSentence:
     triggers: list[TriggerMatch] = dataclasses.field(default_factory=list)
     #: Start of an embedded trigger -> end of the verbal trigger embedding it.
     embedding: dict[int, int] = dataclasses.field(default_factory=dict)
+    #: (start, end, text) of a trigger -> the clause breaks around it (roles.clause asks
+    #: several times per trigger; the sentence's text does not change).
+    break_bounds: dict[tuple[int, int, str], tuple[int, int]] = dataclasses.field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def text(self, start: int, end: int) -> str:
         base = self.sent.start
