@@ -210,6 +210,11 @@ def field_problem(name: str, value: str) -> str | None:
 #: run 25 statements an article where 16 ran 29.
 BATCH_ARTICLES = 64
 
+#: With ``--workers``, batches are smaller and several are in flight, so that the
+#: workers extract the next batches while this process writes one: with one 64-article
+#: batch in flight, a 60-article run extracted everything before writing anything.
+PARALLEL_BATCH_ARTICLES = 8
+
 #: A batch is closed sooner when its input has taken this long to arrive, so the
 #: articles of a slow stream (stdin) are stored and reported as they come.
 BATCH_SECONDS = 0.5
@@ -285,23 +290,25 @@ def ingest(
             for outcome in _store_batch(database, entries):
                 record(outcome)
 
-        for batch in _batches(items):
+        for batch in _batches(items, PARALLEL_BATCH_ARTICLES):
             in_flight.append(
                 [
                     pool.submit(_extract_in_worker, entry) if isinstance(entry, Document) else entry
                     for entry in _precheck(database, batch)
                 ]
             )
-            # The workers extract this batch while the one before it is written.
-            while len(in_flight) > 1:
+            # The workers extract these batches while the oldest is written.
+            while len(in_flight) > workers:
                 store_oldest()
         while in_flight:
             store_oldest()
     return summary
 
 
-def _batches(items: Iterable[Document | InputError]) -> Iterator[list[Document | InputError]]:
-    """Group ``items`` into batches of at most BATCH_ARTICLES, BATCH_SECONDS, BATCH_BYTES."""
+def _batches(
+    items: Iterable[Document | InputError], articles: int = BATCH_ARTICLES
+) -> Iterator[list[Document | InputError]]:
+    """Group ``items`` into batches of at most ``articles``, BATCH_SECONDS, BATCH_BYTES."""
     batch: list[Document | InputError] = []
     size = 0
     started = time.monotonic()
@@ -311,7 +318,7 @@ def _batches(items: Iterable[Document | InputError]) -> Iterator[list[Document |
         batch.append(item)
         size += len(item.raw) if isinstance(item, Document) else 0
         if (
-            len(batch) >= BATCH_ARTICLES
+            len(batch) >= articles
             or size >= BATCH_BYTES
             or time.monotonic() - started >= BATCH_SECONDS
         ):

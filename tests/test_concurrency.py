@@ -208,7 +208,8 @@ def test_concurrent_ingests_with_overlapping_inputs(
 
 
 def test_workers_give_the_same_result_as_one_process(sqlite_db: str, tmp_path: Path) -> None:
-    paths = write_corpus(tmp_path / "in", 12)
+    # 20 texts: three batches of PARALLEL_BATCH_ARTICLES, two of them in flight at once.
+    paths = write_corpus(tmp_path / "in", 20)
     proc = ingest_process(sqlite_db, tmp_path / "in", workers=2)
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
