@@ -712,10 +712,11 @@ def summarise_events(url: str) -> None:
             )
         )
     if engine.dialect.name == "postgresql":
-        # The writer's VACUUM ANALYZE saw every event with num_claims 0: events_flat's
-        # filter (num_claims > 0) would be planned as matching nothing.
+        # The writer's VACUUM ANALYZE saw every event with num_claims 0 (events_flat's
+        # filter, num_claims > 0, would be planned as matching nothing), and the update
+        # above cleared the visibility map that index-only scans need.
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text("ANALYZE events"))
+            conn.execute(text("VACUUM ANALYZE events"))
     engine.dispose()
 
 
