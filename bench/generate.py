@@ -45,7 +45,7 @@ from events.db import resolve_url, sqlite_path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def refresh_copies_sql() -> list[str]:
+def refresh_copies_sql(dialect: str) -> list[str]:
     """The UPDATEs filling the views' copies (migration 0007) of every claim and event.
 
     The bulk load runs with the copy triggers off (per-row triggers would double its
@@ -56,7 +56,7 @@ def refresh_copies_sql() -> list[str]:
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return [module.refresh_sql("claims"), module.refresh_sql("events")]
+    return [module.refresh_sql(t, dialect=dialect) for t in ("claims", "events")]
 
 
 #: Articles generated and written per batch (about 20k claims): memory stays flat.
@@ -224,7 +224,7 @@ class SQLiteWriter(Writer):
             self.conn.execute(f"DROP TRIGGER {name}")
 
     def finish(self) -> None:
-        for sql in refresh_copies_sql():
+        for sql in refresh_copies_sql("sqlite"):
             self.conn.execute(sql)
         for _name, sql in self.triggers:
             self.conn.execute(sql)
@@ -274,7 +274,7 @@ class PostgresWriter(Writer):
 
     def finish(self) -> None:
         # session_replication_role = replica kept the copy triggers off as well.
-        for sql in refresh_copies_sql():
+        for sql in refresh_copies_sql("postgresql"):
             self.conn.execute(sql)
         self.conn.execute("SET maintenance_work_mem = '256MB'")
         for _name, sql in self.indexes:

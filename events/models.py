@@ -276,6 +276,8 @@ class _Copies:
     acled_event_type: Mapped[str | None]
     acled_sub_event_type: Mapped[str | None]
     cameo_root: Mapped[str | None] = mapped_column(String(2))
+    # the other actors' names (claim_actors / event_actors, not actor1/actor2), '; '
+    assoc_actors: Mapped[str | None] = mapped_column(Text)
 
 
 class Event(_Coded, _Copies, Base):

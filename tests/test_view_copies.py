@@ -47,7 +47,8 @@ SELECT c.id AS id, s.name AS source, ar.external_id AS article_external_id,
        loc.longitude, COALESCE(loc.precision, 'unknown') AS geo_precision, loc.geonames_id,
        COALESCE(etm.acled_event_type, etd.acled_event_type) AS acled_event_type,
        COALESCE(etm.acled_sub_event_type, etd.acled_sub_event_type) AS acled_sub_event_type,
-       COALESCE(etm.cameo_root, etd.cameo_root) AS cameo_root
+       COALESCE(etm.cameo_root, etd.cameo_root) AS cameo_root,
+       {assoc_claims} AS assoc_actors
 FROM claims c
 LEFT JOIN articles ar ON ar.id = c.article_id
 LEFT JOIN sources s ON s.id = ar.source_id
@@ -69,7 +70,8 @@ SELECT e.id AS id,
        loc.longitude, COALESCE(loc.precision, 'unknown') AS geo_precision, loc.geonames_id,
        COALESCE(etm.acled_event_type, etd.acled_event_type) AS acled_event_type,
        COALESCE(etm.acled_sub_event_type, etd.acled_sub_event_type) AS acled_sub_event_type,
-       COALESCE(etm.cameo_root, etd.cameo_root) AS cameo_root
+       COALESCE(etm.cameo_root, etd.cameo_root) AS cameo_root,
+       {assoc_events} AS assoc_actors
 FROM events e
 LEFT JOIN actors a1 ON a1.id = e.actor1_id
 LEFT JOIN actors a2 ON a2.id = e.actor2_id
@@ -79,6 +81,21 @@ LEFT JOIN event_types etd ON etd.plover_type = e.event_type AND etd.mode = ''
 WHERE e.status <> 'rejected' AND e.num_claims > 0
 ORDER BY e.id
 """
+
+
+def assoc(pg: bool, link_table: str, key: str, owner: str) -> str:
+    """The other actors' names in role order, as 0004's views computed them per row."""
+    distinct = "IS DISTINCT FROM" if pg else "IS NOT"
+    ranked = (
+        f"SELECT x.name, min(CASE l.role WHEN 'source' THEN 0 WHEN 'target' THEN 1000 "
+        f"ELSE 2000 END + l.position) AS rank FROM {link_table} l "
+        f"JOIN actors x ON x.id = l.actor_id WHERE l.{key} = {owner}.id "
+        f"AND l.actor_id {distinct} {owner}.actor1_id AND l.actor_id {distinct} {owner}.actor2_id "
+        f"GROUP BY x.id, x.name"
+    )
+    if pg:
+        return f"(SELECT string_agg(t.name, '; ' ORDER BY t.rank, t.name) FROM ({ranked}) t)"
+    return f"(SELECT group_concat(t.name, '; ') FROM ({ranked} ORDER BY rank, x.name) t)"
 
 
 def rows(db: str, sql: str, **params: Any) -> list[dict[str, Any]]:
@@ -104,12 +121,19 @@ def joined_and_viewed(db: str) -> tuple[list[dict[str, Any]], list[dict[str, Any
     """The reference join of the tables, and the same columns read from the views."""
     pg = db.startswith("postgresql")
     published = "CAST(ar.published AS TEXT)" if pg else "ar.published"
-    joined = rows(db, CLAIMS_JOINED.format(published=published))
+    joined = rows(
+        db,
+        CLAIMS_JOINED.format(
+            published=published, assoc_claims=assoc(pg, "claim_actors", "claim_id", "c")
+        ),
+    )
     columns = [k for k in joined[0] if k != "id"] if joined else []
     viewed = rows(
         db, f"SELECT claim_id AS id, {', '.join(columns)} FROM claims_flat ORDER BY claim_id"
     )
-    events_joined = rows(db, EVENTS_JOINED)
+    events_joined = rows(
+        db, EVENTS_JOINED.format(assoc_events=assoc(pg, "event_actors", "event_id", "e"))
+    )
     event_columns = [k for k in events_joined[0] if k != "id"] if events_joined else []
     events_viewed = rows(
         db, f"SELECT event_id AS id, {', '.join(event_columns)} FROM events_flat ORDER BY event_id"
@@ -227,6 +251,31 @@ def test_a_claim_given_other_actors_and_place_reads_them(stored: str) -> None:
     )
     assert row == [{"actor2": "United Nations", "claimant": "United Nations",
                     "relayed_by": "United Nations", "acled_event_type": "Protests"}]  # fmt: skip
+
+
+def test_actor_links_added_renamed_and_removed_show_in_assoc_actors(stored: str) -> None:
+    claim = rows(stored, "SELECT min(id) AS id FROM claims")[0]["id"]
+    event = rows(stored, "SELECT event_id FROM claims WHERE id = :c", c=claim)[0]["event_id"]
+    un = rows(stored, "SELECT id FROM actors WHERE name = 'United Nations'")[0]["id"]
+    au = rows(stored, "SELECT id FROM actors WHERE name = 'African Union'")[0]["id"]
+    write(
+        stored,
+        "INSERT INTO claim_actors (claim_id, actor_id, role, position) VALUES (:c, :u, 'other', 5)",
+        "INSERT INTO claim_actors (claim_id, actor_id, role, position) VALUES (:c, :a, 'target', 9)",
+        "INSERT INTO event_actors (event_id, actor_id, role, position) VALUES (:e, :u, 'other', 5)",
+        c=claim, e=event, u=un, a=au,
+    )  # fmt: skip
+    assert_views_match_tables(stored)
+    got = rows(stored, "SELECT assoc_actors FROM claims_flat WHERE claim_id = :c", c=claim)
+    assert "African Union; United Nations" in got[0]["assoc_actors"]
+    write(stored, "UPDATE actors SET name = 'UN' WHERE id = :u", u=un)
+    write(stored, "DELETE FROM claim_actors WHERE claim_id = :c AND actor_id = :a", c=claim, a=au)
+    assert_views_match_tables(stored)
+    got = rows(stored, "SELECT assoc_actors FROM claims_flat WHERE claim_id = :c", c=claim)
+    assert "UN" in got[0]["assoc_actors"].split("; ")
+    assert "African Union" not in got[0]["assoc_actors"]
+    events = rows(stored, "SELECT assoc_actors FROM events_flat WHERE event_id = :e", e=event)
+    assert "UN" in events[0]["assoc_actors"].split("; ")
 
 
 def _plan(db: str, sql: str) -> str:

@@ -12,16 +12,16 @@ This revision copies the joined columns into the row that uses them:
   ``article_url``, ``article_published``, ``article_title``, ``article_copy_of``), the
   actors' (``actor1_name`` ... ``relayed_by_name``), the place's (``location_name`` ...
   ``location_geonames_id``) and the crosswalk's (``acled_event_type``,
-  ``acled_sub_event_type``, ``cameo_root``) columns; ``events`` gains the actors', the
-  place's and the crosswalk's.
+  ``acled_sub_event_type``, ``cameo_root``) columns, and ``assoc_actors`` (the other
+  actors' names, from ``claim_actors``); ``events`` gains the actors', the place's, the
+  crosswalk's and its ``assoc_actors`` (from ``event_actors``).
 - The database keeps the copies true, whoever writes: triggers recompute a row's copies
   when it is inserted or its keys change (a claim's ``actor1_id``, an event's
   ``location_id`` ...), and push a parent's change (an actor renamed, an article marked a
-  copy, a crosswalk row added) to the rows that use it. Foreign-key actions (an actor
+  copy, a crosswalk row added, an actor link added or removed) to the rows that use it. Foreign-key actions (an actor
   deleted: ``SET NULL``) are updates of the key, so they refresh the copies too.
-- The views read only ``claims`` / ``events`` (plus the correlated sub-query of
-  ``assoc_actors``, evaluated only when that column is read); same columns, same order,
-  same types, same values. ``contradictions`` reads the copies as well.
+- The views read only ``claims`` / ``events``; same columns, same order, same types,
+  same values. ``contradictions`` reads the copies as well.
 - Indexes for the filters researchers type: actor names, country with date, source, and
   type with status (the views' own ``status`` filter, so a count by type is answered
   from the index alone).
@@ -66,11 +66,15 @@ class _Group:
         keys: tuple[str, ...],  # the child's columns that find the parent row
         parent: str,  # parent table
         columns: tuple[tuple[str, str, sa.types.TypeEngine], ...],  # (parent, copy, type)
+        link: tuple[str, str] | None = None,  # assoc: the link table and its key column
     ) -> None:
         self.name, self.keys, self.parent, self.columns = name, keys, parent, columns
+        self.link = link
 
-    def select(self, child: str, parent_column: str) -> str:
+    def select(self, child: str, parent_column: str, dialect: str) -> str:
         """A scalar sub-query: the parent's column for the child row ``child``."""
+        if self.link is not None:
+            return _assoc(dialect, *self.link, child)
         if self.name == "source":
             return (
                 f"(SELECT s.name FROM articles ar JOIN sources s ON s.id = ar.source_id "
@@ -88,8 +92,28 @@ class _Group:
             f"(SELECT p.{parent_column} FROM {self.parent} p WHERE p.id = {child}.{self.keys[0]})"
         )
 
-    def assignments(self, child: str) -> str:
-        return ", ".join(f"{copy} = {self.select(child, col)}" for col, copy, _ in self.columns)
+    def assignments(self, child: str, dialect: str) -> str:
+        return ", ".join(
+            f"{copy} = {self.select(child, col, dialect)}" for col, copy, _ in self.columns
+        )
+
+
+def _assoc(dialect: str, link_table: str, key: str, owner: str) -> str:
+    """The '; '-joined names of the other actors (not actor1/actor2), in role order.
+
+    0004's ``_assoc``, frozen here (``refresh_sql`` runs outside a migration too).
+    """
+    distinct = "IS DISTINCT FROM" if dialect == "postgresql" else "IS NOT"
+    ranked = (
+        f"SELECT x.name, min(CASE l.role WHEN 'source' THEN 0 WHEN 'target' THEN 1000 "
+        f"ELSE 2000 END + l.position) AS rank FROM {link_table} l "
+        f"JOIN actors x ON x.id = l.actor_id WHERE l.{key} = {owner}.id "
+        f"AND l.actor_id {distinct} {owner}.actor1_id AND l.actor_id {distinct} {owner}.actor2_id "
+        f"GROUP BY x.id, x.name"
+    )
+    if dialect == "postgresql":
+        return f"(SELECT string_agg(t.name, '; ' ORDER BY t.rank, t.name) FROM ({ranked}) t)"
+    return f"(SELECT group_concat(t.name, '; ') FROM ({ranked} ORDER BY rank, x.name) t)"
 
 
 def _actor(role: str, columns: Sequence[str]) -> _Group:
@@ -142,12 +166,16 @@ COPIES: dict[str, tuple[_Group, ...]] = {
         _actor("relayed_by", ("name",)),
         _LOCATION,
         _CROSSWALK,
+        _Group("assoc", ("actor1_id", "actor2_id"), "actors",
+               (("name", "assoc_actors", sa.Text()),), link=("claim_actors", "claim_id")),
     ),
     "events": (
         _actor("actor1", ("name", "country", "sector")),
         _actor("actor2", ("name", "country", "sector")),
         _LOCATION,
         _CROSSWALK,
+        _Group("assoc", ("actor1_id", "actor2_id"), "actors",
+               (("name", "assoc_actors", sa.Text()),), link=("event_actors", "event_id")),
     ),
 }  # fmt: skip
 
@@ -190,17 +218,17 @@ def _revision_module(revision_id: str) -> ModuleType:
 # --- the statements that keep the copies ------------------------------------------------
 
 
-def refresh_sql(table: str, where: str = "") -> str:
+def refresh_sql(table: str, where: str = "", dialect: str = "sqlite") -> str:
     """UPDATE recomputing every copy of ``table``'s rows (those matching ``where``).
 
     Used to fill existing rows, by the SQLite triggers, and by ``bench/generate.py``
     after a bulk load with the triggers off.
     """
-    sets = ", ".join(group.assignments(table) for group in COPIES[table])
+    sets = ", ".join(group.assignments(table, dialect) for group in COPIES[table])
     return f"UPDATE {table} SET {sets}" + (f" WHERE {where}" if where else "")
 
 
-def _parent_updates(parent: str, new: str) -> list[str]:
+def _parent_updates(parent: str, new: str, dialect: str) -> list[str]:
     """The UPDATEs pushing a changed ``parent`` row (``new`` = NEW) to its children."""
     statements = []
     for table, groups in COPIES.items():
@@ -213,10 +241,25 @@ def _parent_updates(parent: str, new: str) -> list[str]:
                 where = f"article_id = {new}.id"
             elif group.name == "crosswalk":
                 where = f"event_type = {new}.plover_type"
+            elif group.link is not None:  # an actor renamed: the rows it is linked to
+                link_table, key = group.link
+                where = f"id IN (SELECT {key} FROM {link_table} WHERE actor_id = {new}.id)"
             else:
                 where = f"{group.keys[0]} = {new}.id"
-            statements.append(f"UPDATE {table} SET {group.assignments(table)} WHERE {where}")
+            statements.append(
+                f"UPDATE {table} SET {group.assignments(table, dialect)} WHERE {where}"
+            )
     return statements
+
+
+def _link_updates(table: str, row: str, dialect: str) -> tuple[str, str]:
+    """(link table, the UPDATE recomputing its owner's assoc_actors for link row ``row``)."""
+    group = next(g for g in COPIES[table] if g.link is not None)
+    assert group.link is not None
+    link_table, key = group.link
+    return link_table, (
+        f"UPDATE {table} SET {group.assignments(table, dialect)} WHERE id = {row}.{key}"
+    )
 
 
 #: Parent table -> the columns whose change is copied (what fires its trigger).
@@ -241,7 +284,7 @@ def _create_triggers(dialect: str) -> None:
         _create_pg_triggers()
         return
     for table in COPIES:
-        refresh = refresh_sql(table, "id = NEW.id")
+        refresh = refresh_sql(table, "id = NEW.id", dialect)
         changed = " OR ".join(f"NEW.{k} IS NOT OLD.{k}" for k in _keys(table))
         op.execute(
             f"CREATE TRIGGER {_TRIGGER_PREFIX}_{table}_insert AFTER INSERT ON {table} "
@@ -254,7 +297,7 @@ def _create_triggers(dialect: str) -> None:
         )
     for parent, columns in _PARENT_COLUMNS.items():
         changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in columns)
-        body = "; ".join(_parent_updates(parent, "NEW"))
+        body = "; ".join(_parent_updates(parent, "NEW", dialect))
         op.execute(
             f"CREATE TRIGGER {_TRIGGER_PREFIX}_{parent}_update "
             f"AFTER UPDATE OF {', '.join(columns)} ON {parent} WHEN {changed} "
@@ -263,12 +306,21 @@ def _create_triggers(dialect: str) -> None:
     # A crosswalk row added or removed changes what its type's rows read.
     op.execute(
         f"CREATE TRIGGER {_TRIGGER_PREFIX}_event_types_insert AFTER INSERT ON event_types "
-        f"BEGIN {'; '.join(_parent_updates('event_types', 'NEW'))}; END"
+        f"BEGIN {'; '.join(_parent_updates('event_types', 'NEW', dialect))}; END"
     )
     op.execute(
         f"CREATE TRIGGER {_TRIGGER_PREFIX}_event_types_delete AFTER DELETE ON event_types "
-        f"BEGIN {'; '.join(_parent_updates('event_types', 'OLD'))}; END"
+        f"BEGIN {'; '.join(_parent_updates('event_types', 'OLD', dialect))}; END"
     )
+    # A claim's or event's actor links added, changed or removed: its assoc_actors.
+    for table in COPIES:
+        link_table, _ = _link_updates(table, "NEW", dialect)
+        for when, rows in (("INSERT", ("NEW",)), ("DELETE", ("OLD",)), ("UPDATE", ("OLD", "NEW"))):
+            body = "; ".join(_link_updates(table, row, dialect)[1] for row in rows)
+            op.execute(
+                f"CREATE TRIGGER {_TRIGGER_PREFIX}_{link_table}_{when.lower()} "
+                f"AFTER {when} ON {link_table} BEGIN {body}; END"
+            )
 
 
 def _pg_row_function(table: str) -> str:
@@ -277,7 +329,10 @@ def _pg_row_function(table: str) -> str:
     for group in COPIES[table]:
         targets = ", ".join(f"NEW.{copy}" for _, copy, _ in group.columns)
         if group.name == "source":
-            lines.append(f"NEW.article_source := {group.select('NEW', 'name')};")
+            lines.append(f"NEW.article_source := {group.select('NEW', 'name', 'postgresql')};")
+            continue
+        if group.link is not None:
+            lines.append(f"NEW.assoc_actors := {group.select('NEW', 'name', 'postgresql')};")
             continue
         if group.name == "crosswalk":
             # One statement: the mode's row, else the type's default row, column by column.
@@ -322,8 +377,8 @@ def _create_pg_triggers() -> None:
     for parent, columns in _PARENT_COLUMNS.items():
         function = f"{_TRIGGER_PREFIX}_{parent}_push"
         old = "OLD" if parent == "event_types" else "NEW"
-        body = ";\n                ".join(_parent_updates(parent, "NEW"))
-        old_body = ";\n                ".join(_parent_updates(parent, "OLD"))
+        body = ";\n                ".join(_parent_updates(parent, "NEW", "postgresql"))
+        old_body = ";\n                ".join(_parent_updates(parent, "OLD", "postgresql"))
         op.execute(
             f"""
             CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $fn$
@@ -348,6 +403,30 @@ def _create_pg_triggers() -> None:
                 f"CREATE TRIGGER {function}_rows AFTER INSERT OR DELETE ON {parent} "
                 f"FOR EACH ROW EXECUTE FUNCTION {function}()"
             )
+    # A claim's or event's actor links added, changed or removed: its assoc_actors.
+    for table in COPIES:
+        link_table, on_new = _link_updates(table, "NEW", "postgresql")
+        _, on_old = _link_updates(table, "OLD", "postgresql")
+        function = f"{_TRIGGER_PREFIX}_{link_table}_push"
+        op.execute(
+            f"""
+            CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $fn$
+            BEGIN
+            IF TG_OP IN ('DELETE', 'UPDATE') THEN
+                {on_old};
+            END IF;
+            IF TG_OP IN ('INSERT', 'UPDATE') THEN
+                {on_new};
+            END IF;
+            RETURN NULL;
+            END
+            $fn$
+            """
+        )
+        op.execute(
+            f"CREATE TRIGGER {function} AFTER INSERT OR UPDATE OR DELETE ON {link_table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {function}()"
+        )
 
 
 def _drop_triggers(dialect: str) -> None:
@@ -361,8 +440,17 @@ def _drop_triggers(dialect: str) -> None:
             op.execute(f"DROP TRIGGER IF EXISTS {function} ON {parent}")
             op.execute(f"DROP TRIGGER IF EXISTS {function}_rows ON {parent}")
             op.execute(f"DROP FUNCTION IF EXISTS {function}()")
+        for link_table in ("claim_actors", "event_actors"):
+            function = f"{_TRIGGER_PREFIX}_{link_table}_push"
+            op.execute(f"DROP TRIGGER IF EXISTS {function} ON {link_table}")
+            op.execute(f"DROP FUNCTION IF EXISTS {function}()")
         return
     names = [f"{_TRIGGER_PREFIX}_{t}_{k}" for t in COPIES for k in ("insert", "keys")]
+    names += [
+        f"{_TRIGGER_PREFIX}_{link}_{when}"
+        for link in ("claim_actors", "event_actors")
+        for when in ("insert", "delete", "update")
+    ]
     names += [f"{_TRIGGER_PREFIX}_{p}_update" for p in _PARENT_COLUMNS]
     names += [f"{_TRIGGER_PREFIX}_event_types_insert", f"{_TRIGGER_PREFIX}_event_types_delete"]
     for name in names:
@@ -385,7 +473,7 @@ def upgrade() -> None:
             for _, copy, type_ in group.columns:
                 # Plain ALTER TABLE, not batch mode (see 0004).
                 op.add_column(table, sa.Column(copy, type_, nullable=True))
-        op.execute(refresh_sql(table))
+        op.execute(refresh_sql(table, dialect=dialect))
         for name, columns in INDEXES[table]:
             op.create_index(name, table, list(columns), unique=False)
     if dialect == "postgresql":
@@ -442,7 +530,7 @@ def _create_views(dialect: str) -> None:
             c.date_text,
             c.actor1_name AS actor1, c.actor1_country, c.actor1_sector,
             c.actor2_name AS actor2, c.actor2_country, c.actor2_sector,
-            {m._assoc(dialect, "claim_actors", "claim_id", "c")} AS assoc_actors,
+            c.assoc_actors,
             c.location_name AS location, c.location_admin1 AS admin1,
             c.location_country AS country,
             c.location_latitude AS latitude, c.location_longitude AS longitude,
@@ -476,7 +564,7 @@ def _create_views(dialect: str) -> None:
             {iso(dialect, "e.date_end")} AS date_end, e.date_precision,
             e.actor1_name AS actor1, e.actor1_country, e.actor1_sector,
             e.actor2_name AS actor2, e.actor2_country, e.actor2_sector,
-            {m._assoc(dialect, "event_actors", "event_id", "e")} AS assoc_actors,
+            e.assoc_actors,
             e.location_name AS location, e.location_admin1 AS admin1,
             e.location_country AS country,
             e.location_latitude AS latitude, e.location_longitude AS longitude,
