@@ -224,11 +224,12 @@ class SQLiteWriter(Writer):
             self.conn.execute(f"DROP TRIGGER {name}")
 
     def finish(self) -> None:
+        for _name, sql in self.indexes:
+            self.conn.execute(sql)
+        # After the indexes: assoc_actors reads claim_actors / event_actors by their key.
         for sql in refresh_copies_sql("sqlite"):
             self.conn.execute(sql)
         for _name, sql in self.triggers:
-            self.conn.execute(sql)
-        for _name, sql in self.indexes:
             self.conn.execute(sql)
         self.conn.execute("COMMIT")
         self.conn.execute("PRAGMA journal_mode = WAL")  # what the program sets
@@ -273,11 +274,12 @@ class PostgresWriter(Writer):
             self.conn.execute(f"DROP INDEX {name}")
 
     def finish(self) -> None:
-        # session_replication_role = replica kept the copy triggers off as well.
-        for sql in refresh_copies_sql("postgresql"):
-            self.conn.execute(sql)
         self.conn.execute("SET maintenance_work_mem = '256MB'")
         for _name, sql in self.indexes:
+            self.conn.execute(sql)
+        # session_replication_role = replica kept the copy triggers off as well. After
+        # the indexes: assoc_actors reads claim_actors / event_actors by their key.
+        for sql in refresh_copies_sql("postgresql"):
             self.conn.execute(sql)
         for table in sorted(self.tables - {"event_actors"}):  # the others have an id
             # Explicit ids were written: move the sequences past them.
