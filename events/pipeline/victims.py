@@ -135,14 +135,19 @@ def force_on_crowd(claim: Claim, claims: list[Claim]) -> bool:
         return False
     if any(a.kind == "population" for a in claim.actors("source")):
         return False
-    crowd = {
+    crowd = _protest_crowd(claims)
+    return any(a.key in crowd or is_crowd(a) for a in claim.actors("target")) and bool(crowd)
+
+
+def _protest_crowd(claims: list[Claim]) -> set[str]:
+    """The keys of the populations protesting in ``claims`` (the protests' sources)."""
+    return {
         a.key
         for c in claims
         if c.event_type == "PROTEST"
         for a in c.actors("source")
         if a.kind == "population"
     }
-    return any(a.key in crowd or is_crowd(a) for a in claim.actors("target")) and bool(crowd)
 
 
 #: The sector of a crowd in seeds/agents.tsv ("protesters", "demonstrators").
@@ -154,13 +159,7 @@ def protesters(main: Claim, claims: list[Claim]) -> None:
 
     The protest's own claim gives way: its confidence drops below the violence's.
     """
-    crowd = {
-        a.key
-        for c in claims
-        if c.event_type == "PROTEST"
-        for a in c.actors("source")
-        if a.kind == "population"
-    }
+    crowd = _protest_crowd(claims)
     for n, r in enumerate(main.roles):
         a = r.actor
         if r.role == "target" and a.key in crowd and a.sector == POPULATION_SECTOR:
